@@ -1,0 +1,49 @@
+"""The `jiesu` command: the management commands a hotline's staff and admins need, explained in plain words."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS: list[tuple[str, str, str]] = [
+    # (jiesu sub-command, Django management command, what it does)
+    ("serve", "serve", "启动网页服务（默认 http://127.0.0.1:8000）。Serve the web application."),
+    ("migrate", "migrate", "创建或升级数据库结构。Create or upgrade the database tables."),
+    ("demo", "demo", "载入演示城市四平市（单位、区划、账号、工单）；--list 列出演示账号。Load the demo city."),
+    ("createuser", "createuser", "新建用户并授予某单位的角色。Create a user with a role in a unit."),
+    ("calendar", "calendar", "工作日历：计算期限（deadline）、查看年度安排（show）、导入（seed）。Working calendar."),
+    ("token", "token", "为系统对接创建接口令牌（token create --user NAME）。API tokens for other systems."),
+    ("sweep", "sweep", "扫描期限，标记预警与超期（可重复运行）。Mark warnings and overdue items."),
+    ("worker", "db_worker", "运行后台任务（期限扫描、通知、训练）。Run background tasks."),
+    ("model", "model", "训练、评估、列出、启用分类模型（train/eval/list/activate）。Train and manage models."),
+    ("kb", "kb", "知识库与相似案例检索（eval/import/reindex）。Knowledge base and retrieval."),
+    ("check", "check", "检查配置是否完整。Check the configuration."),
+    ("collectstatic", "collectstatic", "收集静态文件供生产部署。Collect static files for deployment."),
+]
+
+
+def _print_help() -> None:
+    print("jiesu — 12345 热线“接诉即办”平台\n")
+    print("用法 usage: jiesu <命令> [参数]    （jiesu <命令> --help 查看该命令的参数）\n")
+    width = max(len(name) for name, _, _ in COMMANDS)
+    for name, _, text in COMMANDS:
+        print(f"  {name.ljust(width)}  {text}")
+    print("\n环境变量: JIESU_DATABASE_URL（默认 var/ 下的 SQLite）, JIESU_SECRET_KEY, JIESU_DEBUG, JIESU_ALLOWED_HOSTS")
+    print("其他 Django 管理命令也可直接使用，例如 jiesu shell、jiesu createsuperuser。")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        _print_help()
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiesu.settings")
+    from django.core.management import execute_from_command_line
+
+    mapping = {name: command for name, command, _ in COMMANDS}
+    command = mapping.get(args[0], args[0])
+    execute_from_command_line(["jiesu", command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str] = ContextVar("jiesu_request_id", default="")

@@ -1,0 +1,11 @@
+"""The demo steps `jiesu demo` runs, in this order.
+
+A step is a module with ``def load(ctx: jiesu.demo.context.DemoContext) -> None`` that is idempotent
+(update_or_create by code or username). To add one, append its module path here.
+"""
+
+DEMO_STEPS: list[str] = [
+    "jiesu.org.demo",
+    "jiesu.catalog.demo",
+    "jiesu.tickets.demo",
+]

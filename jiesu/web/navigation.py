@@ -1,0 +1,73 @@
+"""The left navigation: which pages a user's roles open. Adding a page is one NavItem in NAV_ITEMS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from jiesu.core.permissions import Perm
+from jiesu.core.scope import has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    target: str  # a URL name ("web:home") or a path ("/api/v1/docs")
+    section: Any
+    visible: Callable[[Any], bool]
+    icon: str = "•"
+
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+def _staff(user: Any) -> bool:
+    return bool(user.is_staff)
+
+
+def _admins(user: Any) -> bool:
+    return has_perm(user, Perm.ORG_MANAGE)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
+    NavItem(_("管理后台"), "admin:index", _("系统管理"), _staff, "⚙"),
+    NavItem(_("接口文档"), "/api/v1/docs", _("系统管理"), _admins, "⇄"),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: Any
+    url: str
+    icon: str
+    current: bool
+
+
+def navigation_for(user: Any, current_path: str) -> list[tuple[Any, list[NavLink]]]:
+    """[(section, [links])] for the pages ``user`` may open, in NAV_ITEMS order."""
+    sections: dict[str, tuple[Any, list[NavLink]]] = {}
+    for item in NAV_ITEMS:
+        if not item.visible(user):
+            continue
+        url = _url(item.target)
+        if url is None:
+            continue
+        current = current_path == url or (url != "/" and current_path.startswith(url))
+        sections.setdefault(str(item.section), (item.section, []))[1].append(
+            NavLink(item.label, url, item.icon, current))
+    return list(sections.values())
+
+
+def _url(target: str) -> str | None:
+    if target.startswith("/"):
+        return target
+    try:
+        return reverse(target)
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,50 @@
+"""Working time left, as a short Chinese phrase: "剩余 3小时20分", "超时 1天2小时" (days are working days)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from jiesu.core.errors import CalendarMissing
+from jiesu.tickets.deadlines import working_minutes_left
+from jiesu.worktime.calendar import get_calendar
+
+WARN_MINUTES = 120
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    minutes: int
+    text: str
+
+    @property
+    def level(self) -> str:
+        if self.minutes < 0:
+            return "overdue"
+        return "soon" if self.minutes <= WARN_MINUTES else "ok"
+
+
+def span_text(minutes: int, day_minutes: int) -> str:
+    minutes = abs(minutes)
+    days, rest = divmod(minutes, day_minutes) if day_minutes > 0 else (0, minutes)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}天{hours}小时" if hours else f"{days}天"
+    if hours:
+        return f"{hours}小时{mins}分" if mins else f"{hours}小时"
+    return f"{mins}分钟"
+
+
+def time_left(due_at: datetime | None, now: datetime | None = None) -> TimeLeft | None:
+    if due_at is None:
+        return None
+    try:
+        calendar = get_calendar()
+        minutes = working_minutes_left(now or timezone.now(), due_at)
+    except CalendarMissing:
+        return None
+    day_minutes = int(calendar.day_length.total_seconds() // 60)
+    text = span_text(minutes, day_minutes)
+    return TimeLeft(minutes, f"超时 {text}" if minutes < 0 else f"剩余 {text}")
