@@ -1,0 +1,93 @@
+"""The lifecycle as one table: for each action, the states it starts from, the roles allowed,
+the states it may lead to, the inputs it requires, and whose act it is.
+
+`services.transition` enforces this table; nothing else decides whether an action is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from jiesu.core.permissions import Role
+from jiesu.tickets import inputs as i
+from jiesu.tickets.states import Action
+from jiesu.tickets.states import State as S
+
+
+class Actor(StrEnum):
+    """Whose act it is: the centre's (a role held city-wide) or a unit's (a role in the unit assigned)."""
+
+    CENTRE = "centre"
+    LEAD_UNIT = "lead_unit"
+    ANY_ASSIGNED_UNIT = "any_assigned_unit"
+
+
+SAME = "same"  # the action leaves the state as it is
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    from_states: frozenset[S]
+    roles: frozenset[Role]
+    next_states: tuple[str, ...]
+    inputs: type[i.ActionInput]
+    actor: Actor
+    requires: str = ""  # a further condition, in words; checked by the action's guard
+
+    def leads_to(self, before: str, after: str) -> bool:
+        return after in self.next_states or (SAME in self.next_states and after == before)
+
+
+def _t(action, from_states, roles, next_states, inputs, actor=Actor.CENTRE, requires=""):  # type: ignore[no-untyped-def]
+    return Transition(action, frozenset(from_states), frozenset(roles), tuple(next_states), inputs, actor, requires)
+
+
+OPERATORS = {Role.OPERATOR, Role.DISPATCHER}
+CENTRE_REVIEW = {Role.DISPATCHER, Role.SUPERVISOR}
+UNIT_WORK = {S.ASSIGNED, S.IN_PROGRESS, S.RETURN_REVIEW, S.ADJUDICATING, S.REPLIED}
+
+TABLE: tuple[Transition, ...] = (
+    _t(Action.ANSWER, {S.RECEIVED}, OPERATORS, {S.CLOSED}, i.AnswerInput, requires="诉求类型为咨询"),
+    _t(Action.REJECT, {S.RECEIVED, S.DISPATCHING}, OPERATORS, {S.REJECTED}, i.RejectInput,
+       requires="紧急警情须注明转接的 110/119/120/122"),
+    _t(Action.HANDOVER, {S.RECEIVED}, {Role.OPERATOR}, {S.DISPATCHING}, i.HandoverInput),
+    _t(Action.DISPATCH, {S.RECEIVED, S.DISPATCHING}, OPERATORS, {S.ASSIGNED}, i.DispatchInput,
+       requires="工单有诉求分类；单位有效且互不相同"),
+    _t(Action.MERGE, {S.RECEIVED, S.DISPATCHING}, OPERATORS, {S.MERGED}, i.MergeInput,
+       requires="目标工单在办且不是本工单"),
+    _t(Action.REDISPATCH, {S.ASSIGNED, S.IN_PROGRESS}, {Role.HANDLER}, {S.ASSIGNED}, i.RedispatchInput,
+       Actor.LEAD_UNIT, requires="下派给本单位的下级单位"),
+    _t(Action.SIGN, UNIT_WORK, {Role.HANDLER}, {S.IN_PROGRESS, SAME}, i.SignInput, Actor.ANY_ASSIGNED_UNIT,
+       requires="本单位有待签收的派单"),
+    _t(Action.REQUEST_RETURN, {S.ASSIGNED, S.IN_PROGRESS}, {Role.HANDLER}, {S.RETURN_REVIEW},
+       i.RequestReturnInput, Actor.LEAD_UNIT),
+    _t(Action.REVIEW_RETURN, {S.RETURN_REVIEW}, CENTRE_REVIEW, {S.DISPATCHING, S.ASSIGNED, S.IN_PROGRESS,
+       S.ADJUDICATING}, i.ReviewReturnInput),
+    _t(Action.ADJUDICATE, {S.ADJUDICATING}, {Role.ADJUDICATOR}, {S.ASSIGNED, S.IN_PROGRESS}, i.AdjudicateInput),
+    _t(Action.REQUEST_EXTENSION, {S.IN_PROGRESS}, {Role.HANDLER}, {SAME}, i.RequestExtensionInput,
+       Actor.LEAD_UNIT, requires="每条派单只可申请一次；天数不超过原办理时限"),
+    _t(Action.REVIEW_EXTENSION, {S.IN_PROGRESS}, CENTRE_REVIEW, {SAME}, i.ReviewExtensionInput,
+       requires="有待审批的延期申请"),
+    _t(Action.CONTACT, {S.IN_PROGRESS}, {Role.HANDLER}, {SAME}, i.ContactInput, Actor.ANY_ASSIGNED_UNIT,
+       requires="本单位已签收"),
+    _t(Action.REPLY, {S.IN_PROGRESS}, {Role.HANDLER}, {S.REPLIED, SAME}, i.ReplyInput, Actor.ANY_ASSIGNED_UNIT,
+       requires="本单位已签收且无待审批的延期；协办单位答复主办单位"),
+    _t(Action.REVIEW_REPLY, {S.REPLIED}, {Role.SUPERVISOR, Role.DISPATCHER}, {S.VISITING, S.IN_PROGRESS},
+       i.ReviewReplyInput),
+    _t(Action.VISIT, {S.VISITING}, {Role.VISITOR}, {S.VISITED, S.VISITING}, i.VisitInput,
+       requires="接通时须填写解决情况与满意度"),
+    _t(Action.REOPEN, {S.VISITED, S.CLOSED}, {Role.VISITOR, Role.SUPERVISOR}, {S.ASSIGNED}, i.ReopenInput,
+       requires="经办理的工单；主办单位仍有效"),
+    _t(Action.CLOSE, {S.VISITED, S.VISITING}, {Role.VISITOR, Role.SUPERVISOR}, {S.CLOSED}, i.CloseInput,
+       requires="待回访的工单须至少有一次未接通的回访"),
+    _t(Action.URGE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.UrgeInput),
+    _t(Action.SUPERVISE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.SuperviseInput),
+)
+
+BY_ACTION: dict[Action, Transition] = {t.action: t for t in TABLE}
+
+
+def transition_for(action: str) -> Transition:
+    return BY_ACTION[Action(action)]

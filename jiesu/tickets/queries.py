@@ -1,0 +1,166 @@
+"""Reading tickets: the one scoped list, queues, what a user may do now, and what they may see of the requester."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jiesu.core.errors import DomainError, NotFound
+from jiesu.core.events import events_of, log_reveal
+from jiesu.core.masking import mask_name, mask_phone
+from jiesu.core.permissions import Perm, Role
+from jiesu.core.scope import restrict, scope_of
+from jiesu.tickets.lifecycle import TABLE, Transition
+from jiesu.tickets.models import Assignment, Ticket
+from jiesu.tickets.services.base import TICKET_SUBJECT, authorise
+from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus, State
+
+
+def visible_tickets(user: Any) -> QuerySet[Ticket]:
+    """Every list and export of tickets starts here: the rows this user may see."""
+    return restrict(Ticket.objects.all(), user, Perm.TICKET_VIEW)
+
+
+def get_ticket(user: Any, number: str) -> Ticket:
+    try:
+        return visible_tickets(user).select_related("category", "region", "channel", "lead_unit").get(number=number)
+    except Ticket.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    status: list[str] | None = None
+    unit: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    overdue: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str | None = None
+
+
+def overdue_q(now: datetime) -> Q:
+    """Tickets with a running deadline already passed, or with an overdue mark kept from earlier."""
+    marks = Q(dispatch_overdue_at__isnull=False) | Q(visit_overdue_at__isnull=False)
+    marked_assignments = Assignment.objects.filter(
+        Q(sign_overdue_at__isnull=False) | Q(reply_overdue_at__isnull=False)
+    ).values("ticket_id")
+    return Q(next_due_at__lt=now) | marks | Q(pk__in=marked_assignments)
+
+
+def filter_tickets(user: Any, f: TicketFilter) -> QuerySet[Ticket]:
+    qs = visible_tickets(user)
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.unit:
+        qs = qs.filter(pk__in=Assignment.objects.filter(unit__code=f.unit).values("ticket_id"))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.category:
+        qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category)
+                       | Q(category__parent__parent__code=f.category))
+    if f.overdue is not None:
+        cond = overdue_q(timezone.now())
+        qs = qs.filter(cond) if f.overdue else qs.exclude(cond)
+    if f.created_from:
+        qs = qs.filter(created_at__gte=f.created_from)
+    if f.created_to:
+        qs = qs.filter(created_at__lt=f.created_to)
+    if f.q:
+        qs = qs.filter(Q(number__icontains=f.q) | Q(title__icontains=f.q) | Q(content__icontains=f.q))
+    return qs
+
+
+def _allowed(user: Any, ticket: Ticket, row: Transition) -> bool:
+    if ticket.status not in row.from_states:
+        return False
+    try:
+        authorise(user, ticket, row)
+    except DomainError:
+        return False
+    return True
+
+
+def allowed_actions(user: Any, ticket: Ticket) -> list[Transition]:
+    """The actions of the table this user may take on this ticket now (before checking action-specific inputs)."""
+    return [row for row in TABLE if _allowed(user, ticket, row)]
+
+
+def ticket_events(ticket: Ticket) -> QuerySet[Any]:
+    return events_of(TICKET_SUBJECT, ticket.pk).select_related("actor")
+
+
+def current_assignments(ticket: Ticket) -> QuerySet[Assignment]:
+    return ticket.assignments.filter(is_current=True).select_related("unit").order_by("role", "id")
+
+
+def _handles_it_now(user: Any, ticket: Ticket) -> bool:
+    scope = user.scope_for_role(Role.HANDLER) if hasattr(user, "scope_for_role") else None
+    if scope is None or scope.empty:
+        return False
+    active = ticket.assignments.filter(is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    return any(scope.covers(unit_id) for unit_id in active.values_list("unit_id", flat=True))
+
+
+def _is_centre_staff(user: Any) -> bool:
+    return scope_of(user, Perm.PERSONAL_DATA_REVEAL).city_wide
+
+
+def requester_view(user: Any, ticket: Ticket, *, reveal: bool = False) -> dict[str, Any]:
+    """What this user may see of the requester. Units see a whistle-blower or anonymous caller never;
+    others only while they handle the ticket. Every full view (`reveal=True`) is logged."""
+    hidden = {"name": "", "phone": "", "masked": True, "may_reveal": False, "anonymous": ticket.is_anonymous,
+              "whistleblower": ticket.is_whistleblower}
+    centre = _is_centre_staff(user)
+    protected = ticket.is_anonymous or ticket.is_whistleblower
+    may_reveal = centre or (not protected and _handles_it_now(user, ticket))
+    if not may_reveal:
+        if protected:
+            return hidden
+        return {**hidden, "name": mask_name(ticket.requester_name), "phone": mask_phone(ticket.requester_phone)}
+    if not reveal:
+        return {**hidden, "name": mask_name(ticket.requester_name), "phone": mask_phone(ticket.requester_phone),
+                "may_reveal": True}
+    log_reveal(user=user, subject_type=TICKET_SUBJECT, subject_id=ticket.pk, fields=["name", "phone"],
+               purpose="处理工单")
+    return {**hidden, "name": ticket.requester_name, "phone": ticket.requester_phone, "masked": False,
+            "may_reveal": True}
+
+
+QUEUES: dict[str, tuple[str, Q]] = {
+    "dispatching": ("待派单", Q(status__in=[State.RECEIVED, State.DISPATCHING])),
+    "to_sign": ("待签收", Q(status=State.ASSIGNED)),
+    "in_progress": ("办理中", Q(status=State.IN_PROGRESS)),
+    "return_review": ("退单待审", Q(status=State.RETURN_REVIEW)),
+    "extension_review": ("延期待批", Q(pk__in=Assignment.objects.filter(
+        is_current=True, extension_requested_days__isnull=False).values("ticket_id"))),
+    "adjudicating": ("研判中", Q(status=State.ADJUDICATING)),
+    "reply_review": ("待审核", Q(status=State.REPLIED)),
+    "visiting": ("待回访", Q(status=State.VISITING)),
+    "reopened": ("重办", Q(reopen_count__gt=0) & ~Q(status__in=[State.CLOSED, State.VISITED, State.VISITING])),
+}
+
+
+def queue(user: Any, name: str) -> QuerySet[Ticket]:
+    if name == "warning":
+        return visible_tickets(user).filter(next_due_at__gte=timezone.now(), pk__in=_warned_ids())
+    if name == "overdue":
+        return visible_tickets(user).filter(next_due_at__lt=timezone.now())
+    return visible_tickets(user).filter(QUEUES[name][1])
+
+
+def _warned_ids() -> QuerySet[Any]:
+    now = timezone.now()
+    return Assignment.objects.filter(
+        Q(status=AssignmentStatus.PENDING_SIGN, sign_warn_at__lte=now)
+        | Q(status=AssignmentStatus.SIGNED, reply_warn_at__lte=now), is_current=True,
+    ).values("ticket_id")
+
+
+def lead_assignment(ticket: Ticket) -> Assignment | None:
+    return ticket.assignments.filter(is_current=True, role=AssignmentRole.LEAD).order_by("-id").first()

@@ -1,0 +1,47 @@
+"""What an event records: the ticket's state before and after, as flat keys; and the replay of events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from jiesu.tickets.models import Assignment, Ticket
+
+TICKET_FIELDS = (
+    "status", "version", "kind", "category_id", "region_id", "urgency", "lead_unit_id", "merged_into_id",
+    "closing_type", "reject_reason", "answer_article_id", "reopen_count", "closed_at", "dispatched_at",
+    "dispatch_due_at", "dispatch_warned_at", "dispatch_overdue_at", "visit_due_at", "visit_warned_at",
+    "visit_overdue_at", "next_due_at",
+)
+ASSIGNMENT_FIELDS = (
+    "unit_id", "role", "status", "is_current", "parent_id", "sign_due_at", "sign_warned_at", "sign_overdue_at",
+    "signed_at", "contacted_at", "reply_due_at", "reply_warned_at", "reply_overdue_at", "replied_at",
+    "return_review_due_at", "extension_count", "extension_requested_days", "extension_review_due_at",
+    "urge_count", "ended_at",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
+def snapshot(ticket: Ticket) -> dict[str, Any]:
+    state = {name: _plain(getattr(ticket, name)) for name in TICKET_FIELDS}
+    for assignment in Assignment.objects.filter(ticket=ticket).order_by("id"):
+        state[f"assignment.{assignment.pk}"] = {name: _plain(getattr(assignment, name)) for name in ASSIGNMENT_FIELDS}
+    return state
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [key for key in after if before.get(key) != after[key] or key not in before]
+    return {k: before.get(k) for k in changed if k in before}, {k: after[k] for k in changed}
+
+
+def replay(events: list[Any]) -> dict[str, Any]:
+    """Fold the events' `after` parts: the result equals `snapshot(ticket)` if the log is complete."""
+    state: dict[str, Any] = {}
+    for event in events:
+        state.update(event.after)
+    return state
