@@ -1,0 +1,61 @@
+"""The JSON API at /api/v1/. Routers live one per package in this folder; they call services and queries."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from jiesu.core.errors import DomainError
+from jiesu.tickets.inputs import field_errors_of
+
+api = NinjaAPI(
+    title="接诉 jiesu API",
+    version="1",
+    description="12345 热线工单接口。系统间调用使用 `Authorization: Bearer <token>`；浏览器使用会话登录。",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+class _NinjaErrors:
+    """Ninja's parameter errors, shaped like pydantic's so that they get the same Chinese messages."""
+
+    def __init__(self, exc: ValidationError):
+        where = ("body", "query", "path", "payload", "form", "header", "cookie")
+        self._errors = [{**err, "loc": [p for p in err.get("loc", []) if p not in where]} for err in exc.errors]
+
+    def errors(self) -> list[dict]:
+        return self._errors
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    field_errors = field_errors_of(_NinjaErrors(exc))  # type: ignore[arg-type]
+    body = {"code": "validation_failed", "message": "输入有误，请检查后重试。", "field_errors": field_errors}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthenticated", "message": "请先登录或提供有效令牌。"}, status=401)
+
+
+@api.get("/health", auth=None, tags=["system"], summary="健康检查")
+def health(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _add_routers() -> None:
+    from jiesu.api.catalog import router as catalog_router
+    from jiesu.api.tickets import router as tickets_router
+
+    api.add_router("/", tickets_router)
+    api.add_router("/", catalog_router)
+
+
+_add_routers()

@@ -1,0 +1,113 @@
+"""What the ticket API sends back. Inputs are the lifecycle's own schemas (jiesu.tickets.inputs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class Coded(Schema):
+    code: str
+    name: str
+
+
+class Labelled(Schema):
+    value: str
+    label: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit: Coded
+    role: Labelled
+    status: Labelled
+    dispatched_at: datetime
+    sign_due_at: datetime | None
+    signed_at: datetime | None
+    contacted_at: datetime | None
+    reply_due_at: datetime | None
+    replied_at: datetime | None
+    extension_count: int
+    extension_requested_days: int | None
+    urge_count: int
+
+
+class RequesterOut(Schema):
+    name: str
+    phone: str
+    masked: bool
+    may_reveal: bool
+    anonymous: bool
+    whistleblower: bool
+
+
+class ActionRef(Schema):
+    action: str
+    label: str
+
+
+class TicketSummary(Schema):
+    number: str
+    status: Labelled
+    kind: Labelled
+    urgency: Labelled
+    category: Coded | None
+    region: Coded | None
+    lead_unit: Coded | None
+    title: str
+    created_at: datetime
+    next_due_at: datetime | None
+    working_minutes_left: int | None
+    version: int
+
+
+class TicketOut(TicketSummary):
+    content: str
+    address: str
+    channel: Coded
+    query_code: str | None
+    merged_into: str | None
+    reopen_count: int
+    closed_at: datetime | None
+    dispatch_due_at: datetime | None
+    visit_due_at: datetime | None
+    assignments: list[AssignmentOut]
+    requester: RequesterOut
+    allowed_actions: list[ActionRef]
+
+
+class TicketPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[TicketSummary]
+
+
+class EventOut(Schema):
+    id: int
+    occurred_at: datetime
+    action: str
+    action_label: str
+    actor: str
+    actor_unit: str
+    role: str
+    role_label: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+    data: dict[str, Any]
+
+
+class QueueOut(Schema):
+    name: str
+    label: str
+    count: int
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field_errors: dict[str, list[str]] | None = None
+    details: dict[str, Any] | None = None
