@@ -1,0 +1,52 @@
+"""How documents and queries become tokens: cleaned text, character n-grams and words."""
+
+from __future__ import annotations
+
+import re
+
+from jiesu.intelligence.text import normalize, segment
+
+# Long digit runs are phone numbers, ticket and ID numbers: one symbol, so they neither match nor dominate.
+_LONG_DIGITS = re.compile(r"\d{5,}|\d*\*{2,}\d*")
+# Anything that is not a letter or digit separates n-gram runs (punctuation, spaces, quotes).
+_SEPARATORS = re.compile(r"[^\w]+|_")
+
+
+def clean(text: str | None) -> str:
+    """Normalised text with long digit runs replaced by ``#``."""
+    return _LONG_DIGITS.sub("#", normalize(text))
+
+
+def runs(text: str) -> list[str]:
+    """Maximal runs of letters and digits of already cleaned text."""
+    return [run for run in _SEPARATORS.split(text) if run]
+
+
+def char_ngrams(text: str, n: int) -> list[str]:
+    """Character n-grams inside each run (no n-gram crosses punctuation); runs shorter than n count whole."""
+    grams: list[str] = []
+    for run in runs(text):
+        if len(run) < n:
+            if n <= 2:
+                grams.append(run)
+            continue
+        grams.extend(run[i : i + n] for i in range(len(run) - n + 1))
+    return grams
+
+
+def words(text: str) -> list[str]:
+    """Segmented words, punctuation dropped."""
+    return [w for w in segment(text) if not _SEPARATORS.fullmatch(w)]
+
+
+ANALYZERS = {
+    "c1": lambda text: char_ngrams(text, 1),
+    "c2": lambda text: char_ngrams(text, 2),
+    "c3": lambda text: char_ngrams(text, 3),
+    "c4": lambda text: char_ngrams(text, 4),
+    "w": words,
+}
+
+
+def analyze(text: str, analyzer: str) -> list[str]:
+    return ANALYZERS[analyzer](text)

@@ -1,0 +1,174 @@
+"""RetrievalIndex: similar past replies and knowledge articles for what the operator has typed.
+
+First stage: BM25 over character bigrams and over words, each scaled by its best score and summed.
+Second stage (when a re-ranker has been trained on message → reply pairs): the top candidates are re-ordered
+by logistic regression over finer similarities (see rerank.FEATURES).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from math import log
+
+import numpy as np
+
+from jiesu.intelligence.retrieval.analysis import analyze, clean
+from jiesu.intelligence.retrieval.bm25 import BM25Field
+from jiesu.intelligence.retrieval.documents import Document, Hit
+from jiesu.intelligence.retrieval.rerank import Reranker
+
+FIELDS = ("c1", "c2", "c3", "w")
+FIRST_STAGE = ("c2", "w")
+SNIPPET_CHARS = 120
+
+
+@dataclass
+class Query:
+    title: str
+    text: str
+    tokens: dict[str, dict[str, float]]  # field → token → weight (title boosted, log term frequency)
+    vectors: dict[str, tuple]  # field → (term ids, weights) in that field's vocabulary
+    title_vector: tuple  # title bigrams alone
+    words: set[str]
+
+
+@dataclass
+class Params:
+    k1: float = 1.2
+    b: float = 1.0
+    max_df: float = 0.5
+    title_boost: float = 2.0
+    candidates: int = 50
+
+
+class RetrievalIndex:
+    def __init__(self, params: Params | None = None):
+        self.params = params or Params()
+        self.docs: list[Document] = []
+        self.rows: dict[str, int] = {}
+        self.active = np.zeros(0, dtype=bool)
+        self.lengths = np.zeros(0)
+        self.fields = {name: self._new_field() for name in FIELDS}
+        self.reranker: Reranker | None = None
+
+    def _new_field(self) -> BM25Field:
+        return BM25Field(self.params.k1, self.params.b, self.params.max_df)
+
+    def __len__(self) -> int:
+        return int(self.active.sum())
+
+    def add(self, docs: Iterable[Document]) -> int:
+        """Index documents; a document whose id is already indexed replaces the old version."""
+        docs = list(docs)
+        if not docs:
+            return 0
+        texts = [clean(f"{doc.title} {doc.text}") for doc in docs]
+        for name, field in self.fields.items():
+            field.add([analyze(text, name) for text in texts])
+        start = len(self.docs)
+        for offset, doc in enumerate(docs):
+            old = self.rows.get(doc.doc_id)
+            if old is not None:
+                self.active[old] = False
+            self.rows[doc.doc_id] = start + offset
+        self.docs.extend(docs)
+        self.active = np.concatenate([self.active, np.ones(len(docs), dtype=bool)])
+        self.lengths = np.concatenate([self.lengths, [log(1 + len(text)) for text in texts]])
+        return len(docs)
+
+    def query(self, title: str, text: str) -> Query:
+        title, text = clean(title), clean(text)
+        tokens = {name: _weighted(analyze(title, name), analyze(text, name), self.params.title_boost)
+                  for name in FIELDS}
+        vectors = {name: self.fields[name].query_vector(tokens[name]) for name in FIELDS}
+        title_vector = self.fields["c2"].query_vector(_weighted(analyze(title, "c2"), [], 1.0))
+        return Query(title, text, tokens, vectors, title_vector, set(tokens["w"]))
+
+    def search(self, query_title: str, query_text: str = "", k: int = 10,
+               kinds: Iterable[str] | None = None) -> list[Hit]:
+        if not len(self) or not (query_title or query_text):
+            return []
+        query = self.query(query_title, query_text)
+        candidates, scores = self.rank(query, kinds)
+        return [self._hit(row, float(score), query) for row, score in zip(candidates[:k], scores[:k], strict=False)]
+
+    def rank(self, query: Query, kinds: Iterable[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate rows, best first, and their scores (re-ranked when a re-ranker is trained)."""
+        candidates, fused = self.first_stage(query, kinds)
+        if self.reranker is None or not len(candidates):
+            return candidates, fused[candidates]
+        scores = self.reranker.score(self.features(query, candidates, fused))
+        order = np.argsort(-scores, kind="stable")
+        return candidates[order], scores[order]
+
+    def first_stage(self, query: Query, kinds: Iterable[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top candidate rows by fused BM25, and the fused score of every row (-inf if excluded)."""
+        bm25 = {name: self.fields[name].scores(query.vectors[name]) for name in FIRST_STAGE}
+        fused = sum(bm25[name] / max(float(bm25[name].max()), 1e-9) for name in FIRST_STAGE)
+        fused = np.where(self._allowed(kinds) & (fused > 0), fused, -np.inf)
+        top = min(self.params.candidates, int(np.isfinite(fused).sum()))
+        if top == 0:
+            return np.zeros(0, dtype=np.int64), fused
+        candidates = np.argpartition(-fused, top - 1)[:top]
+        return candidates[np.argsort(-fused[candidates], kind="stable")], fused
+
+    def _allowed(self, kinds: Iterable[str] | None) -> np.ndarray:
+        if kinds is None:
+            return self.active
+        wanted = set(kinds)
+        return self.active & np.fromiter((doc.kind in wanted for doc in self.docs), bool, len(self.docs))
+
+    def features(self, query: Query, candidates: np.ndarray, fused: np.ndarray) -> np.ndarray:
+        """One row per candidate, columns as rerank.FEATURES (scores scaled by the best candidate)."""
+        scores = {name: self.fields[name].candidate_scores(candidates, query.vectors[name]) for name in FIELDS}
+        title = self.fields["c2"].candidate_scores(candidates, query.title_vector)["bm25"]
+        columns = [
+            fused[candidates],
+            np.log1p(np.arange(len(candidates))),
+            *(_by_best(scores[name]["bm25"]) for name in FIELDS),
+            _by_best(title),
+            scores["c2"]["cosine"],
+            scores["c3"]["cosine"],
+            scores["w"]["cosine"],
+            scores["c2"]["coverage"],
+            self.lengths[candidates],
+        ]
+        return np.column_stack(columns).astype(np.float64)
+
+    def _hit(self, row: int, score: float, query: Query) -> Hit:
+        doc = self.docs[row]
+        terms = _matched_terms(self.fields["w"], row, query.words)
+        return Hit(doc.doc_id, score, doc.kind, doc.title, _snippet(doc.text, terms), terms, doc.metadata)
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.rows.get(doc_id)
+        return None if row is None or not self.active[row] else self.docs[row]
+
+
+def _by_best(values: np.ndarray) -> np.ndarray:
+    return values / max(float(values.max()), 1e-9) if len(values) else values
+
+
+def _weighted(title_tokens: list[str], text_tokens: list[str], boost: float) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for token in title_tokens:
+        counts[token] = counts.get(token, 0.0) + boost
+    for token in text_tokens:
+        counts[token] = counts.get(token, 0.0) + 1.0
+    return {token: 1.0 + log(count) if count >= 1 else count for token, count in counts.items()}
+
+
+def _matched_terms(field: BM25Field, row: int, words: set[str], limit: int = 8) -> tuple[str, ...]:
+    tf = field.term_frequencies()
+    present = set(tf.indices[tf.indptr[row] : tf.indptr[row + 1]].tolist())
+    matched = [(field.idf[field.vocab[w]], w) for w in words if len(w) > 1 and field.vocab.get(w) in present]
+    return tuple(word for _, word in sorted(matched, reverse=True)[:limit])
+
+
+def _snippet(text: str, terms: tuple[str, ...]) -> str:
+    text = clean(text)
+    position = min((p for p in (text.find(term) for term in terms) if p >= 0), default=0)
+    start = max(0, position - SNIPPET_CHARS // 4)
+    snippet = text[start : start + SNIPPET_CHARS]
+    return ("…" if start else "") + snippet + ("…" if start + SNIPPET_CHARS < len(text) else "")

@@ -1,0 +1,104 @@
+"""Saving and loading a RetrievalIndex, and the product's current index (``similar_cases``).
+
+Layout of an index directory: ``meta.json`` (format, parameters, re-ranker, per-field vocabularies),
+``docs.jsonl`` (one document per line, in row order, with an ``active`` flag), ``tf_<field>.npz``
+(term frequencies) and ``lengths.npy`` (log length of each document's cleaned text). Saving writes a sibling temporary directory and swaps it in, so a reader never sees
+half an index.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from jiesu.intelligence.retrieval.bm25 import BM25Field
+from jiesu.intelligence.retrieval.documents import Document, Hit
+from jiesu.intelligence.retrieval.index import FIELDS, Params, RetrievalIndex
+from jiesu.intelligence.retrieval.rerank import Reranker
+
+FORMAT = 1
+
+
+def save(index: RetrievalIndex, directory: str | Path) -> Path:
+    directory = Path(directory)
+    temporary = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    meta = {
+        "format": FORMAT,
+        "params": asdict(index.params),
+        "reranker": index.reranker.to_json() if index.reranker else None,
+        "vocab": {name: list(index.fields[name].vocab) for name in FIELDS},
+    }
+    (temporary / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    with (temporary / "docs.jsonl").open("w", encoding="utf-8") as out:
+        for doc, active in zip(index.docs, index.active, strict=True):
+            out.write(json.dumps({**doc.to_json(), "active": bool(active)}, ensure_ascii=False) + "\n")
+    for name in FIELDS:
+        sparse.save_npz(temporary / f"tf_{name}.npz", index.fields[name].term_frequencies())
+    np.save(temporary / "lengths.npy", index.lengths)
+    old = directory.with_name(directory.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if directory.exists():
+        directory.rename(old)
+    temporary.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
+    return directory
+
+
+def load(directory: str | Path) -> RetrievalIndex:
+    directory = Path(directory)
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"索引格式不兼容，请重建索引：{directory}")
+    index = RetrievalIndex(Params(**meta["params"]))
+    field_state = BM25Field(index.params.k1, index.params.b, index.params.max_df).state()
+    for name in FIELDS:
+        tf = sparse.load_npz(directory / f"tf_{name}.npz").tocsr()
+        index.fields[name] = BM25Field.restore(field_state, meta["vocab"][name], tf)
+    with (directory / "docs.jsonl").open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines if line.strip()]
+    index.docs = [Document.from_json(record) for record in records]
+    index.active = np.array([record.get("active", True) for record in records], dtype=bool)
+    index.rows = {doc.doc_id: row for row, doc in enumerate(index.docs) if index.active[row]}
+    index.lengths = np.load(directory / "lengths.npy")
+    index.reranker = Reranker.from_json(meta["reranker"]) if meta.get("reranker") else None
+    return index
+
+
+def product_index_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "index" / "retrieval"
+
+
+_cache: dict[str, tuple[float, RetrievalIndex]] = {}
+_cache_lock = threading.Lock()
+
+
+def current_index() -> RetrievalIndex | None:
+    """The product's saved index, reloaded when a newer one has been saved; None when there is none yet."""
+    directory = product_index_dir()
+    meta = directory / "meta.json"
+    try:
+        stamp = meta.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    with _cache_lock:
+        cached = _cache.get(str(directory))
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load(directory))
+            _cache[str(directory)] = cached
+        return cached[1]
+
+
+def similar_cases(title: str, text: str = "", k: int = 5, kinds: list[str] | None = None) -> list[Hit]:
+    """Most similar past replies and articles for a message; [] when no index has been built yet."""
+    index = current_index()
+    return index.search(title, text, k=k, kinds=kinds) if index is not None else []
