@@ -1,0 +1,188 @@
+"""Answering from the knowledge base: suggestions for the operator, automatic answers with a threshold.
+
+``suggest_articles`` ranks only published articles valid on the day (and applying to the region); its
+confidence (0..1) is how much of the question the article covers, weighted by word rarity, mixed with the
+closest title or alternative question (character bigrams). ``answer_question`` answers automatically only
+at or above ``settings.KNOWLEDGE_ANSWER_THRESHOLD`` (default ``DEFAULT_THRESHOLD``, chosen with
+benchmarks/answer_threshold.py) and otherwise hands over to a person, creating a ticket if the caller agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from jiesu.core.errors import ValidationFailed
+from jiesu.intelligence.pii import mask_personal_data
+from jiesu.knowledge import services
+from jiesu.knowledge.content import spoken_text
+from jiesu.knowledge.models import AnswerChannel, AnswerLog, Article, ArticleStatus, ArticleVersion
+from jiesu.knowledge.search_index import ArticleIndex, article_id_of, article_index, content_words
+
+DEFAULT_THRESHOLD = 0.55
+CANDIDATES = 50
+MAX_QUESTION = 500
+HANDOVER_TEXT = "这个问题需要工作人员为您解答，正在为您转接人工服务。"
+
+
+@dataclass
+class Suggestion:
+    article: Article
+    version: ArticleVersion
+    score: float
+    confidence: float
+    snippet: str
+    terms: tuple[str, ...]
+
+    @property
+    def spoken(self) -> str:
+        return spoken_text(self.version.body_text)
+
+    @property
+    def highlighted(self) -> SafeString:
+        """The snippet, HTML-escaped, with the query's words in <mark>."""
+        out = str(escape(self.snippet))
+        for term in sorted(self.terms, key=len, reverse=True):
+            out = out.replace(escape(term), f"<mark>{escape(term)}</mark>")
+        return mark_safe(out)  # noqa: S308 (built from escaped parts)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch.isalnum())
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def confidence(index: ArticleIndex, article_id: int, question: str) -> float:
+    """0..1: rarity-weighted share of the question's words in the article, mixed with phrase similarity."""
+    asked = content_words(question)
+    found = index.words.get(article_id, frozenset())
+    total = sum(index.idf(w) for w in asked)
+    coverage = sum(index.idf(w) for w in asked & found) / total if total else 0.0
+    grams = _bigrams(question)
+    similarity = max((2 * len(grams & _bigrams(p)) / (len(grams) + len(_bigrams(p)) or 1)
+                      for p in index.phrases.get(article_id, [])), default=0.0)
+    return round(min(1.0, 0.6 * coverage + 0.4 * similarity), 4)
+
+
+def _applies(article: Article, region_code: str | None) -> bool:
+    if not region_code:
+        return True
+    codes = [r.code for r in article.regions.all()]
+    return not codes or any(region_code.startswith(code) or code.startswith(region_code) for code in codes)
+
+
+def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
+                     on: date | None = None) -> list[Suggestion]:
+    """The best published articles valid on ``on`` (today) for a request, most confident first."""
+    on = on or timezone.localdate()
+    region_code = getattr(region, "code", region) or None
+    index = article_index()
+    hits = index.search(title, text, k=CANDIDATES)
+    ids = [article_id_of(hit) for hit in hits]
+    articles = (Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED).select_related("current", "unit")
+                .prefetch_related("regions").in_bulk())
+    question = f"{title} {text}".strip()
+    out = []
+    for hit in hits:
+        article = articles.get(article_id_of(hit))
+        if article is None or not article.current or not article.current.valid_on(on):
+            continue
+        if not _applies(article, region_code):
+            continue
+        out.append(Suggestion(article, article.current, hit.score, confidence(index, article.pk, question),
+                              hit.snippet, hit.terms))
+    out.sort(key=lambda s: s.confidence, reverse=True)
+    return out[:k]
+
+
+def threshold() -> float:
+    return float(getattr(settings, "KNOWLEDGE_ANSWER_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def article_path(article: Article | int) -> str:
+    return reverse("knowledge_public:article", args=[getattr(article, "pk", article)])
+
+
+@dataclass
+class AnswerResult:
+    answered: bool
+    text: str
+    confidence: float
+    article: Article | None = None
+    version: ArticleVersion | None = None
+    url: str = ""
+    handed_over: bool = False
+    ticket: Any = None
+    log: AnswerLog | None = None
+
+
+def answer_question(question: str, *, channel: str, caller_agrees_to_ticket: bool = False,
+                    phone: str | None = None, region: Any = None, actor: Any = None) -> AnswerResult:
+    """An automatic answer above the threshold, else a hand-over (and a ticket if the caller agrees)."""
+    question = _checked(question, channel)
+    best = next(iter(suggest_articles(question, "", k=1, region=region)), None)
+    with transaction.atomic():
+        if best is not None and best.confidence >= threshold():
+            result = AnswerResult(True, best.spoken, best.confidence, best.article, best.version,
+                                  article_path(best.article))
+            services.count_hit(best.article.pk)
+        else:
+            result = _hand_over(question, channel, best, caller_agrees_to_ticket, phone, actor)
+        result.log = AnswerLog.objects.create(
+            channel=channel, question=mask_personal_data(question), article=result.article or (best.article if best else None),
+            version=result.version or (best.version if best else None), confidence=result.confidence,
+            answered=result.answered, handed_over=result.handed_over,
+            ticket_id=getattr(result.ticket, "pk", None), actor=actor if getattr(actor, "pk", None) else None)
+    return result
+
+
+def _checked(question: str, channel: str) -> str:
+    question = " ".join((question or "").split())
+    errors = {}
+    if not question:
+        errors["question"] = ["请输入问题。"]
+    elif len(question) > MAX_QUESTION:
+        errors["question"] = [f"问题不超过 {MAX_QUESTION} 字。"]
+    if channel not in AnswerChannel.values:
+        errors["channel"] = [f"渠道须为 {'、'.join(AnswerChannel.values)} 之一。"]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return question
+
+
+def _hand_over(question: str, channel: str, best: Suggestion | None, agrees: bool, phone: str | None,
+               actor: Any) -> AnswerResult:
+    from jiesu.knowledge.handover import open_ticket
+
+    result = AnswerResult(False, HANDOVER_TEXT, best.confidence if best else 0.0, handed_over=True)
+    if agrees:
+        result.ticket = open_ticket(question, channel, phone, actor)
+        if result.ticket is not None:
+            result.text = f"您的诉求已登记，工单编号 {result.ticket.number}，工作人员会尽快与您联系。"
+    return result
+
+
+def answer_with_article(actor: Any, ticket: Any, article: Article, version: int | None = None) -> Any:
+    """The operator answers and closes a consultation with an article (recorded on the ticket)."""
+    from jiesu.tickets.services import perform
+
+    fresh = Article.objects.select_related("current").get(pk=article.pk)
+    current = fresh.current
+    if fresh.status != ArticleStatus.PUBLISHED or current is None or not current.valid_on(timezone.localdate()):
+        raise ValidationFailed("该知识未发布或已失效，不能用于答复。")
+    text = f"{spoken_text(current.body_text, 300)}（依据：{current.title}）"
+    with transaction.atomic():
+        ticket = perform(actor, ticket, "answer", {"answer": text, "article_id": article.pk}, version=version)
+        services.count_hit(article.pk)
+        AnswerLog.objects.create(channel=AnswerChannel.INTAKE, question=mask_personal_data(ticket.title),
+                                 article=article, version=current, confidence=1.0, answered=True,
+                                 ticket_id=ticket.pk, actor=actor)
+    return ticket

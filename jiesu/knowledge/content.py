@@ -1,0 +1,46 @@
+"""An article's text: sanitised rich text, its plain text, and the short spoken answer read to a caller."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+from jiesu.intelligence.text import normalize
+
+ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "table", "thead",
+                "tbody", "tr", "th", "td", "a", "blockquote"}
+_BLOCK_END = re.compile(r"</(p|h\d|li|tr|blockquote)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+SPOKEN_CHARS = 120
+
+
+def sanitize_html(raw: str) -> str:
+    """Rich text with only harmless tags kept (no scripts, styles or event handlers); plain text becomes <p>s."""
+    raw = (raw or "").strip()
+    if raw and "<" not in raw:
+        raw = "".join(f"<p>{html.escape(line.strip())}</p>" for line in raw.splitlines() if line.strip())
+    return nh3.clean(raw, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener noreferrer")
+
+
+def plain_text(clean_html: str) -> str:
+    """The text of sanitised HTML, one line per block."""
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", clean_html)))
+    return "\n".join(normalize(line) for line in text.splitlines() if line.strip())
+
+
+def spoken_text(text: str, limit: int = SPOKEN_CHARS) -> str:
+    """The first whole sentences of ``text`` that fit in ``limit`` characters (at least one, cut if too long)."""
+    out = ""
+    for sentence in _SENTENCE.findall(normalize(text.replace("\n", "。") if "\n" in text else text)):
+        sentence = sentence.strip()
+        if not sentence or sentence in "。":
+            continue
+        if out and len(out) + len(sentence) > limit:
+            break
+        out += sentence
+    if len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out.replace("。。", "。")

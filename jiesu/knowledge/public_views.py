@@ -1,0 +1,63 @@
+"""问答: the citizens' self-service answer page, its embeddable widget (no JavaScript) and article pages."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from jiesu.core.errors import ValidationFailed
+from jiesu.knowledge import services
+from jiesu.knowledge.answering import answer_question
+from jiesu.knowledge.models import AnswerLog, Article, ArticleStatus
+
+
+def _published(pk: int) -> Article:
+    article = Article.objects.select_related("current", "unit").filter(pk=pk, status=ArticleStatus.PUBLISHED).first()
+    if article is None or article.current is None or not article.current.valid_on(timezone.localdate()):
+        raise Http404("该知识不存在或已失效。")
+    return article
+
+
+def _ask(request: HttpRequest, channel: str) -> dict:
+    question = (request.GET.get("q") or "").strip()
+    if not question:
+        return {"question": ""}
+    try:
+        result = answer_question(question, channel=channel)
+    except ValidationFailed as exc:
+        return {"question": question, "error": "；".join(m for ms in exc.field_errors.values() for m in ms)}
+    return {"question": question, "result": result}
+
+
+@require_GET
+def ask_page(request: HttpRequest) -> HttpResponse:
+    context = _ask(request, "public")
+    if request.headers.get("HX-Request"):
+        return render(request, "knowledge/public/_answer.html", context)
+    return render(request, "knowledge/public/ask.html", context)
+
+
+@require_GET
+@xframe_options_exempt
+def widget(request: HttpRequest) -> HttpResponse:
+    return render(request, "knowledge/public/widget.html", _ask(request, "widget"))
+
+
+@require_GET
+def article_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "knowledge/public/article.html", {"article": _published(pk)})
+
+
+@csrf_exempt  # anonymous, harmless, and posted from the widget inside other sites' frames
+@require_POST
+@xframe_options_exempt
+def feedback(request: HttpRequest) -> HttpResponse:
+    log = AnswerLog.objects.filter(pk=request.POST.get("answer") or 0, answered=True).first()
+    if log is None or log.article is None:
+        return HttpResponse("无法记录评价，请重新提问。", status=400)
+    services.record_feedback(None, article=log.article, answer=log, helpful=request.POST.get("helpful") == "1")
+    return render(request, "knowledge/public/_thanks.html", {"widget": request.POST.get("widget") == "1"})

@@ -1,0 +1,133 @@
+"""The in-memory search index of published articles, kept current in every process.
+
+Publishing and archiving move ``Article.index_changed_at``. Before each search the process compares the
+newest stamp and the article count with what it has indexed (one aggregate query): when only newer changes
+exist, just those articles are (re)added, since ``RetrievalIndex.add`` replaces a document with the same id;
+an archived article is dropped from the candidates. Any other difference (fewer articles, an older stamp)
+rebuilds the whole index. Hits are always checked against the database (published, current version,
+valid on the day, region), so a stale entry can never be offered as an answer.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max
+
+from jiesu.intelligence.retrieval import ARTICLE, Document, Hit, Params, RetrievalIndex
+from jiesu.intelligence.retrieval.analysis import words
+from jiesu.knowledge.models import Article, ArticleStatus
+
+_STOPWORD_TEXT = ("请问 请 问 问一下 一下 您好 你好 我 我们 我家 你们 想 想问 要 需要 怎么 怎么办 怎样 如何 什么 哪里 哪儿 "
+                      "哪个 多少 几 吗 呢 吧 啊 的 了 是 有 没有 能 能不能 可以 可不可以 在 和 与 及 或 都 也 就 还 "
+                      "这个 那个 这 那 个 去 到 给 对 让 被 把 从 为 为什么 谁 该 应该 现在 今年 一个")
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def doc_id(article_id: int) -> str:
+    return f"article:{article_id}"
+
+
+def article_id_of(hit: Hit) -> int:
+    return int(hit.doc_id.split(":", 1)[1])
+
+
+def searchable(version: Any) -> tuple[str, str]:
+    """What an article is found by: title and alternative questions as the title, keywords and text after."""
+    title = " ".join([version.title, *version.questions])
+    return title, " ".join([*version.keywords, version.body_text])
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if w not in STOPWORDS}
+
+
+@dataclass
+class _State:
+    count: int | None = None
+    latest: Any = None
+
+
+class ArticleIndex:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        # Every word counts: in a small knowledge base most articles about one topic share its words.
+        self.index = RetrievalIndex(Params(max_df=1.0))
+        self.words: dict[int, frozenset[str]] = {}
+        self.phrases: dict[int, list[str]] = {}
+        self.df: Counter[str] = Counter()
+        self.state = _State()
+
+    def refresh(self) -> None:
+        stats = Article.objects.filter(index_changed_at__isnull=False).aggregate(n=Count("id"),
+                                                                                  latest=Max("index_changed_at"))
+        with self.lock:
+            if (stats["n"], stats["latest"]) == (self.state.count, self.state.latest):
+                return
+            old = self.state
+            if old.latest is not None and stats["latest"] and stats["latest"] > old.latest \
+                    and stats["n"] >= (old.count or 0):
+                changed = Article.objects.filter(index_changed_at__gt=old.latest)
+            else:
+                self._reset()
+                changed = Article.objects.filter(index_changed_at__isnull=False)
+            self._apply(changed.select_related("current"))
+            self.state = _State(stats["n"], stats["latest"])
+
+    def rebuild(self) -> int:
+        with self.lock:
+            self.state = _State()
+            self.refresh()
+            return len(self.words)
+
+    def _apply(self, articles: Any) -> None:
+        docs = []
+        for article in articles.iterator(chunk_size=2000):
+            self._forget(article.pk)
+            if article.status == ArticleStatus.PUBLISHED and article.current is not None:
+                docs.append(self._remember(article))
+        self.index.add(docs)
+
+    def _remember(self, article: Article) -> Document:
+        version = article.current
+        assert version is not None, "only published articles with a current version are indexed"
+        title, text = searchable(version)
+        found = frozenset(content_words(f"{title} {text}"))
+        self.words[article.pk] = found
+        self.phrases[article.pk] = [version.title, *version.questions]
+        self.df.update(found)
+        return Document(doc_id(article.pk), ARTICLE, title, text, {"version_id": version.pk})
+
+    def _forget(self, article_id: int) -> None:
+        old = self.words.pop(article_id, None)
+        self.phrases.pop(article_id, None)
+        if old is not None:
+            self.df.subtract(old)
+            row = self.index.rows.get(doc_id(article_id))
+            if row is not None:
+                self.index.active[row] = False
+
+    def search(self, title: str, text: str = "", k: int = 50) -> list[Hit]:
+        self.refresh()
+        with self.lock:
+            hits = self.index.search(title, text, k=k, kinds=[ARTICLE])
+        return [hit for hit in hits if article_id_of(hit) in self.words]
+
+    def idf(self, word: str) -> float:
+        n = max(len(self.words), 1)
+        return math.log((n + 1) / (self.df.get(word, 0) + 0.5)) + 1.0
+
+
+_INDEX = ArticleIndex()
+
+
+def article_index() -> ArticleIndex:
+    """This process's index (refreshed on each search)."""
+    return _INDEX

@@ -1,0 +1,181 @@
+"""Staff pages of the knowledge base: search, an article with its versions and workflow, editing, review,
+stale articles, 政策找人, figures, and answering a consultation with an article."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jiesu.catalog.models import Category
+from jiesu.core.errors import DomainError, ValidationFailed
+from jiesu.core.permissions import Perm
+from jiesu.core.scope import has_perm, require_perm
+from jiesu.knowledge import eligibility, figures, queries, services
+from jiesu.knowledge.answering import answer_with_article, suggest_articles
+from jiesu.knowledge.forms import ArticleForm
+from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
+from jiesu.knowledge.promotion import promote_reply_to_faq
+from jiesu.org.models import Region, Unit
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    g = request.GET
+    rows = queries.search_articles(request.user, g.get("q", ""), kind=g.get("kind", ""), unit=g.get("unit", ""),
+                                   region=g.get("region", ""), on=_day(g.get("on")))
+    return render(request, "knowledge/search.html", {
+        "rows": rows, "q": g.get("q", ""), "kinds": ArticleKind.choices, "filters": g,
+        "units": Unit.objects.filter(articles__isnull=False).distinct(),
+        "can_edit": has_perm(request.user, Perm.KNOWLEDGE_EDIT) or has_perm(request.user, Perm.KNOWLEDGE_PUBLISH),
+    })
+
+
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(queries.visible_articles(request.user).select_related("current", "unit"), pk=pk)
+    versions = article.versions.select_related("author", "reviewer")
+    if not queries.editable_articles(request.user).filter(pk=pk).exists():
+        versions = versions.filter(status__in=["published", "archived"])
+    return render(request, "knowledge/article.html", {
+        "article": article, "versions": versions,
+        "conditions": eligibility.describe(article.current.conditions) if article.current else [],
+        "can_edit": queries.editable_articles(request.user).filter(pk=pk).exists(),
+        "can_publish": has_perm(request.user, Perm.KNOWLEDGE_PUBLISH),
+    })
+
+
+def _save_form(request: HttpRequest, form: ArticleForm, version: ArticleVersion | None) -> ArticleVersion:
+    data = dict(form.cleaned_data)
+    unit = Unit.objects.filter(code=data.pop("unit")).first()
+    category = Category.objects.filter(code=data.pop("category")).first() if data.get("category") else None
+    data.pop("category", None)
+    codes = data.pop("regions").split()
+    regions = list(Region.objects.filter(code__in=codes))
+    if unit is None or len(regions) != len(set(codes)):
+        raise ValidationFailed(field_errors={"unit" if unit is None else "regions": ["代码不存在。"]})
+    kind = data.pop("kind")
+    if version is None:
+        return services.create_draft(request.user, unit=unit, kind=kind, category=category, regions=regions, **data)
+    return services.edit_draft(request.user, version, kind=kind, category=category, regions=regions, **data)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    version = get_object_or_404(ArticleVersion, pk=pk) if pk else None
+    form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(version) if version else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_form(request, form, version)
+        except DomainError as exc:
+            for field, problems in exc.field_errors.items():
+                form.add_error(field if field in form.fields else None, problems)
+            if not exc.field_errors:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, "草稿已保存。")
+            return redirect("knowledge:article", saved.article_id)
+    return render(request, "knowledge/edit.html", {"form": form, "version": version})
+
+
+_ACTIONS = {
+    "submit": lambda user, v, note: services.submit(user, v),
+    "publish": lambda user, v, note: services.publish(user, v, note),
+    "reject": lambda user, v, note: services.reject(user, v, note),
+    "new_version": lambda user, v, note: services.create_draft(user, article=v.article),
+    "archive": lambda user, v, note: services.archive(user, v.article, note),
+}
+
+
+@login_required
+@require_POST
+def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    version = get_object_or_404(ArticleVersion.objects.select_related("article"), pk=pk)
+    if action not in _ACTIONS:
+        raise Http404()
+    try:
+        _ACTIONS[action](request.user, version, request.POST.get("note", ""))
+        messages.success(request, "操作成功。")
+    except DomainError as exc:
+        messages.error(request, "；".join([str(exc.message), *(m for ms in exc.field_errors.values() for m in ms)]))
+    return redirect("knowledge:article", version.article_id)
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    return render(request, "knowledge/review.html", {
+        "waiting": queries.awaiting_review(request.user), "stale": queries.stale_articles(request.user)})
+
+
+@login_required
+def benefits(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    situation = _situation(request.GET)
+    found = eligibility.benefits_for(situation) if situation else []
+    return render(request, "knowledge/benefits.html", {"found": found, "situation": request.GET,
+                                                        "fields": eligibility.FIELDS})
+
+
+def _situation(params: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, (_, kind) in eligibility.FIELDS.items():
+        raw = (params.get(name) or "").strip()
+        if raw:
+            out[name] = {"1": True, "0": False}.get(raw) if kind == eligibility.BOOL else raw
+    return {k: v for k, v in out.items() if v is not None}
+
+
+@login_required
+def figures_page(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.STATS_VIEW)
+    return render(request, "knowledge/figures.html", {"figures": figures.compute(_day(request.GET.get("start")),
+                                                                                 _day(request.GET.get("end")))})
+
+
+@login_required
+def answer_ticket(request: HttpRequest, number: str) -> HttpResponse:
+    """Answer a consultation with an article (the intake screen's panel does the same through the same function)."""
+    from jiesu.tickets.models import Ticket
+
+    require_perm(request.user, Perm.TICKET_CREATE)
+    ticket = get_object_or_404(Ticket, number=number)
+    if request.method == "POST":
+        article = get_object_or_404(Article, pk=request.POST.get("article"))
+        try:
+            answer_with_article(request.user, ticket, article, int(request.POST.get("version") or 0) or None)
+            messages.success(request, f"工单 {ticket.number} 已直接答复办结。")
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("knowledge:answer", ticket.number)
+    ticket.refresh_from_db()
+    return render(request, "knowledge/answer.html", {
+        "ticket": ticket, "suggestions": suggest_articles(ticket.title, ticket.content, k=5, region=ticket.region)})
+
+
+@login_required
+@require_POST
+def promote(request: HttpRequest, number: str) -> HttpResponse:
+    from jiesu.tickets.models import Ticket
+
+    ticket = get_object_or_404(Ticket, number=number)
+    try:
+        version = promote_reply_to_faq(request.user, ticket)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("knowledge:search")
+    messages.success(request, "已生成常见问答草稿（已去除个人信息），请核对后提交审核。")
+    return redirect("knowledge:edit", version.pk)
