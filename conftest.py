@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
 
@@ -24,3 +28,61 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+
+
+# --- browser tests: Playwright for Python driving Debian's Chromium, headless -----------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOT_DIR = Path(os.environ.get("JIESU_TEST_OUTPUT", "test-results")) / "screenshots"
+
+
+@pytest.fixture
+def browser_page(live_server):  # type: ignore[no-untyped-def]
+    """A headless Chromium page at 1366×768 whose relative URLs go to the live test server.
+
+    Mark the test ``@pytest.mark.browser`` and ``@pytest.mark.django_db(transaction=True)``."""
+    if CHROMIUM is None:
+        pytest.skip("browser tests need Chromium: `sudo apt-get install chromium fonts-noto-cjk` (or `make browsers`)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
+                                      base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def screenshot(browser_page):  # type: ignore[no-untyped-def]
+    """``screenshot("name")`` saves the whole page under test-results/screenshots/ (JIESU_TEST_OUTPUT to move it)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOT_DIR / f"{name}.png"
+        browser_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login_as(browser_page, settings):  # type: ignore[no-untyped-def]
+    """``login_as("dispatcher")`` signs a demo account in through the login page."""
+
+    def sign_in(username: str, password: str | None = None) -> None:
+        browser_page.context.clear_cookies()
+        browser_page.goto("/login/")
+        browser_page.fill("#id_username", username)
+        browser_page.fill("#id_password", password or settings.DEMO_PASSWORD)
+        browser_page.press("#id_password", "Enter")
+        browser_page.wait_for_url(lambda url: "/login/" not in url)
+
+    return sign_in
