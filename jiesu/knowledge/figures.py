@@ -41,18 +41,23 @@ def compute(start: date | None = None, end: date | None = None) -> dict[str, Any
         "answered_directly": answers.count(),
         "answered_with_article": answers.exclude(data__article_id=None).count(),
         "automatic": automatic,
-        "feedback": feedback.aggregate(helpful=Count("id", filter=Q(helpful=True)),
-                                       not_helpful=Count("id", filter=Q(helpful=False))),
+        "feedback": _feedback_totals(feedback),
         "articles": _per_article(logs, feedback),
         "stale_by_unit": _stale_by_unit(),
     }
 
 
+def _feedback_totals(feedback: Any) -> dict[str, int]:
+    # Aggregate names must not shadow the model field "helpful".
+    totals = feedback.aggregate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
+    return {"helpful": totals["yes"], "not_helpful": totals["no"]}
+
+
 def _per_article(logs: Any, feedback: Any) -> list[dict[str, Any]]:
     used = {row["article"]: row["n"] for row in logs.filter(answered=True, article__isnull=False)
             .values("article").annotate(n=Count("id"))}
-    rated = {row["article"]: row for row in feedback.values("article").annotate(
-        helpful=Count("id", filter=Q(helpful=True)), not_helpful=Count("id", filter=Q(helpful=False)))}
+    rated = {row["article"]: {"helpful": row["yes"], "not_helpful": row["no"]} for row in feedback.values(
+        "article").annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))}
     ids = sorted(set(used) | set(rated), key=lambda pk: -used.get(pk, 0))[:TOP_ARTICLES]
     titles = {a.pk: (str(a), a.unit.name, a.hits) for a in Article.objects.filter(pk__in=ids)
               .select_related("current", "unit")}
