@@ -1,4 +1,4 @@
-"""`jiesu kb`: knowledge base and similar-case retrieval. Sub-commands: eval (more to come: import, reindex)."""
+"""`jiesu kb`: knowledge base and similar-case retrieval. Sub-commands: eval, import (jiesu.knowledge)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,17 @@ class Command(BaseCommand):
         evaluate.add_argument("--folds", type=int, default=2,
                               help="重排序模型交叉拟合的折数（默认 2；0 表示不用重排序）")
         evaluate.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 对象")
+        from jiesu.knowledge.import_command import add_import_parser
+
+        add_import_parser(subcommands)
 
     def handle(self, *args, **options) -> None:
         if options["subcommand"] == "eval":
             self.evaluate(options)
+        elif options["subcommand"] == "import":
+            from jiesu.knowledge.import_command import run_import
+
+            run_import(self, options)
 
     def evaluate(self, options: dict) -> None:
         from jiesu.intelligence.retrieval.evaluation import evaluate
