@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from jiesu.catalog.models import Kind, Urgency
+from jiesu.core import clock
 from jiesu.core.errors import CalendarMissing
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
@@ -31,7 +30,7 @@ def _minutes_left(ticket: Ticket) -> int | None:
     if ticket.next_due_at is None:
         return None
     try:
-        return working_minutes_left(timezone.now(), ticket.next_due_at)
+        return working_minutes_left(clock.now(), ticket.next_due_at)
     except CalendarMissing:
         return None
 

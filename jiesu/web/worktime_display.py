@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
-
+from jiesu.core import clock
 from jiesu.core.errors import CalendarMissing
 from jiesu.tickets.deadlines import working_minutes_left
 from jiesu.worktime.calendar import get_calendar
@@ -42,7 +41,7 @@ def time_left(due_at: datetime | None, now: datetime | None = None) -> TimeLeft 
         return None
     try:
         calendar = get_calendar()
-        minutes = working_minutes_left(now or timezone.now(), due_at)
+        minutes = working_minutes_left(now or clock.now(), due_at)
     except CalendarMissing:
         return None
     day_minutes = int(calendar.day_length.total_seconds() // 60)

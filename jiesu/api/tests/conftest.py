@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from jiesu.api.tokens import create_token
-from jiesu.tickets.tests.conftest import City, city  # noqa: F401  (the fixture, reused as is)
+from jiesu.tickets.tests.conftest import City, city, fixed_clock  # noqa: F401  (the fixtures, reused as is: a fixed working Monday)
 
 BASE = "/api/v1"
 

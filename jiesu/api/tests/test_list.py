@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiesu.api.tests.conftest import expect
 from jiesu.catalog.models import Category
+from jiesu.core import clock
 from jiesu.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,9 @@ def test_filters_by_status_kind_unit_category_and_text(apis, three):
 
 def test_filters_by_date_range_and_overdue(apis, three):
     op = apis.operator
-    Ticket.objects.filter(number=three[0]).update(created_at=timezone.now() - timedelta(days=10),
-                                                   next_due_at=timezone.now() - timedelta(hours=1))
-    today = timezone.localdate()
+    Ticket.objects.filter(number=three[0]).update(created_at=clock.now() - timedelta(days=10),
+                                                   next_due_at=clock.now() - timedelta(hours=1))
+    today = timezone.localdate(clock.now())
     assert set(_numbers(op, created_from=today.isoformat())) == {three[1], three[2]}
     assert _numbers(op, created_to=(today - timedelta(days=5)).isoformat()) == [three[0]]
     assert _numbers(op, overdue="true") == [three[0]]
