@@ -34,8 +34,13 @@ def _admins(user: Any) -> bool:
     return has_perm(user, Perm.ORG_MANAGE)
 
 
+def _operators(user: Any) -> bool:
+    return has_perm(user, Perm.TICKET_CREATE)
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
+    NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
     NavItem(_("管理后台"), "admin:index", _("系统管理"), _staff, "⚙"),
     NavItem(_("接口文档"), "/api/v1/docs", _("系统管理"), _admins, "⇄"),
 ]

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from jiesu.web import views
+from jiesu.web import views_intake  # 受理 (intake screen)
 
 app_name = "web"
 
@@ -9,4 +10,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    # 受理 intake screen (views_intake.py)
+    path("intake/", views_intake.intake, name="intake"),
+    path("intake/suggest/", views_intake.suggest, name="intake_suggest"),
+    path("intake/history/", views_intake.history, name="intake_history"),
+    path("intake/picker/<slug:tree>/", views_intake.picker, name="intake_picker"),
 ]

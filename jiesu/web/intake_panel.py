@@ -1,0 +1,129 @@
+"""The intake screen's side panel: what the system proposes for the draft, gathered from the services.
+
+Smart suggestions come from ``jiesu.intelligence.suggest.suggest_for_draft``; while that module is not
+installed the panel falls back to the dispatch catalog alone. Knowledge-base answers always come from
+``jiesu.knowledge.answering.suggest_articles``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from jiesu.catalog.models import Category, Kind
+from jiesu.org.models import Region
+
+log = logging.getLogger(__name__)
+MAX_ARTICLES = 3
+DRAFT_FIELDS = ("title", "content", "kind", "category", "region", "address", "requester_phone", "channel", "urgency")
+
+
+@dataclass
+class Panel:
+    place: Any = None
+    categories: list[Any] = field(default_factory=list)
+    units: list[Any] = field(default_factory=list)
+    learned_available: bool = False
+    merge_candidates: list[Any] = field(default_factory=list)
+    similar_cases: list[Any] = field(default_factory=list)
+    requester_history: list[Any] = field(default_factory=list)
+    articles: list[Any] = field(default_factory=list)
+    smart: bool = False  # whether the suggestion service answered (else: catalog only)
+
+    @property
+    def catalog_units(self) -> list[Any]:
+        return [u for u in self.units if u.source == "catalog"]
+
+    @property
+    def learned_units(self) -> list[Any]:
+        return [u for u in self.units if u.source != "catalog"]
+
+    @property
+    def learned_categories(self) -> list[Any]:
+        return [c for c in self.categories if c.source != "catalog"]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.place or self.categories or self.units or self.merge_candidates or self.similar_cases
+                    or self.articles)
+
+
+@dataclass(frozen=True)
+class CatalogUnit:
+    """The shape of the suggestion service's unit option, for the catalog-only fallback."""
+
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    source: str
+    reason: str
+    score: float
+    co_units: list[str] = field(default_factory=list)
+
+
+def draft_of(data: Any) -> dict[str, str]:
+    return {name: (data.get(name) or "").strip() for name in DRAFT_FIELDS}
+
+
+def build_panel(user: Any, draft: dict[str, str]) -> Panel:
+    panel = _smart(user, draft) or _catalog_only(draft)
+    if draft.get("title") or draft.get("content"):
+        panel.articles = _articles(draft)
+    return panel
+
+
+def _smart(user: Any, draft: dict[str, str]) -> Panel | None:
+    try:
+        from jiesu.intelligence.suggest import suggest_for_draft
+    except ImportError:
+        return None
+    try:
+        s = suggest_for_draft(user, draft)
+    except Exception:  # a failing suggestion service must never stop a call from being registered
+        log.exception("suggest_for_draft failed; the intake panel falls back to the catalog")
+        return None
+    return Panel(place=s.place, categories=list(s.categories), units=list(s.units),
+                 learned_available=bool(s.learned_available), merge_candidates=list(s.merge_candidates),
+                 similar_cases=list(s.similar_cases), requester_history=list(s.requester_history), smart=True)
+
+
+def _catalog_only(draft: dict[str, str]) -> Panel:
+    from jiesu.catalog.queries import suggest_units
+
+    category = Category.objects.filter(code=draft.get("category"), is_active=True).first() \
+        if draft.get("category") else None
+    region = Region.objects.filter(code=draft.get("region")).first() if draft.get("region") else None
+    units = [CatalogUnit(s.unit.pk, s.unit.code, s.unit.name, "catalog", s.reason, s.score,
+                         [u.code for u in s.co_units])
+             for s in suggest_units(category=category, region=region)[:5]]
+    return Panel(units=units)
+
+
+def _articles(draft: dict[str, str]) -> list[Any]:
+    from jiesu.knowledge.answering import suggest_articles
+
+    if draft.get("kind") and draft["kind"] != Kind.CONSULTATION and not draft.get("content"):
+        return []
+    return suggest_articles(draft.get("title", ""), draft.get("content", ""), k=MAX_ARTICLES,
+                            region=draft.get("region") or None)
+
+
+def requester_history(user: Any, phone: str) -> list[Any]:
+    """Earlier tickets from this phone number that the user may see, newest first."""
+    try:
+        from jiesu.intelligence.suggest import requester_history as history
+    except ImportError:
+        return _history_fallback(user, phone)
+    return history(user, phone)
+
+
+def _history_fallback(user: Any, phone: str) -> list[Any]:
+    from jiesu.tickets.queries import visible_tickets
+
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 7:
+        return []
+    rows = visible_tickets(user).filter(requester_phone=digits).order_by("-created_at")[:10]
+    return [{"number": t.number, "title": t.title, "state": t.get_status_display(), "created_at": t.created_at}
+            for t in rows]

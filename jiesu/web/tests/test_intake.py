@@ -1,0 +1,195 @@
+"""The intake screen (受理): registering a call with the action the operator chose, errors in Chinese,
+phone history, the suggestion panel (with and without a learned model), pickers."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiesu.core import clock
+from jiesu.knowledge import services as kb
+from jiesu.knowledge.models import AnswerLog
+from jiesu.org.tests.factories import UserFactory
+from jiesu.tickets import services
+from jiesu.tickets.models import Ticket
+from jiesu.tickets.tests import conftest as lifecycle
+from jiesu.web import intake_panel
+from jiesu.web.intake_panel import Panel
+
+pytestmark = pytest.mark.django_db
+URL = "/intake/"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():  # type: ignore[no-untyped-def]
+    with clock.at(lifecycle.FIXED_NOW):
+        yield
+
+
+@pytest.fixture
+def city(db):  # type: ignore[no-untyped-def]
+    """The lifecycle tests' small city (centre staff, heating company, 铁西区 with a street)."""
+    return lifecycle.city.__wrapped__(db)
+
+
+def form(city, **overrides):  # type: ignore[no-untyped-def]
+    data = {"requester_phone": "13812345678", "requester_name": "张三", "kind": "complaint",
+            "title": "阳光新城小区暖气不热", "content": "家里暖气一直不热，室温只有十二度。", "urgency": "normal",
+            "channel": "phone", "address": "阳光新城小区3号楼", "region": city.district.code,
+            "category": city.category.code, "disposition": "handover", "idempotency_key": ""}
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def operator_client(client, city):  # type: ignore[no-untyped-def]
+    client.force_login(city.operator)
+    return client
+
+
+def test_the_page_is_keyboard_ready_and_in_chinese(operator_client):
+    html = operator_client.get(URL).content.decode()
+    assert "受理" in html and "诉求类型" in html and "告知诉求人的途径" in html
+    assert 'accesskey="s"' in html and "Alt+S" in html and "autofocus" in html
+    assert 'id="id_kind_consultation"' in html and 'accesskey="1"' in html
+    assert 'value="handover"' in html and 'value="dispatch"' not in html  # an operator without dispatcher role
+
+
+def test_handlers_may_not_open_it(client, city):
+    client.force_login(city.heating_handler)
+    assert client.get(URL).status_code == 403
+
+
+def test_the_navigation_shows_intake_to_operators_only(client, city):
+    client.force_login(city.operator)
+    assert 'href="/intake/"' in client.get("/").content.decode()
+    client.force_login(city.heating_handler)
+    assert 'href="/intake/"' not in client.get("/").content.decode()
+
+
+def test_registering_a_complaint_hands_it_over_for_dispatch(operator_client, city):
+    response = operator_client.post(URL, form(city, is_anonymous="on"))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.status == "dispatching" and ticket.region == city.district and ticket.category == city.category
+    assert ticket.is_anonymous and not ticket.is_whistleblower and ticket.requester_phone == "13812345678"
+    page = operator_client.get(response["Location"]).content.decode()
+    assert ticket.number in page and "待派单" in page
+
+
+def test_the_same_form_submitted_twice_makes_one_ticket(operator_client, city):
+    operator_client.post(URL, form(city, idempotency_key="k1"))
+    operator_client.post(URL, form(city, idempotency_key="k1"))
+    assert Ticket.objects.count() == 1
+
+
+def test_missing_fields_are_explained_next_to_them_in_chinese_and_nothing_is_saved(operator_client, city):
+    response = operator_client.post(URL, form(city, title="", content=""))
+    html = response.content.decode()
+    assert response.status_code == 400 and Ticket.objects.count() == 0
+    assert html.count("此项不能为空") == 2 and "field-error" in html
+    assert 'value="13812345678"' in html and "家里" not in html  # what was typed stays
+    html = operator_client.post(URL, form(city, kind="")).content.decode()
+    assert "诉求类型无效" in html and Ticket.objects.count() == 0
+
+
+def test_a_failing_action_leaves_no_half_saved_ticket(operator_client, city):
+    response = operator_client.post(URL, form(city, disposition="reject", **{
+        "reject-reason": "emergency", "reject-route": "已转接"}))
+    html = response.content.decode()
+    assert response.status_code == 400 and Ticket.objects.count() == 0
+    assert "紧急警情须注明转接的 110/119/120/122" in html
+
+
+def test_rejecting_with_a_route(operator_client, city):
+    operator_client.post(URL, form(city, disposition="reject", **{
+        "reject-reason": "emergency", "reject-route": "已转接 120 急救", "reject-transferred_to": "120"}))
+    ticket = Ticket.objects.get()
+    assert ticket.status == "rejected" and ticket.reject_reason == "emergency" and "120" in ticket.reject_route
+
+
+def test_merging_into_an_open_ticket(operator_client, city):
+    earlier = services.accept(city.operator, city.ticket_data())
+    operator_client.post(URL, form(city, disposition="merge", **{"merge-into": earlier.number}))
+    ticket = Ticket.objects.exclude(pk=earlier.pk).get()
+    assert ticket.status == "merged" and ticket.merged_into == earlier
+
+
+def test_merging_into_an_unknown_number_is_an_error_at_the_field(operator_client, city):
+    response = operator_client.post(URL, form(city, disposition="merge", **{"merge-into": "19990101-9999"}))
+    assert response.status_code == 400 and Ticket.objects.count() == 0
+    assert "不存在" in response.content.decode()
+
+
+def test_a_dispatcher_dispatches_at_intake(client, city):
+    both = UserFactory(username="opdisp", role=["operator", "dispatcher"], unit=city.centre, scope="city")
+    client.force_login(both)
+    assert 'value="dispatch"' in client.get(URL).content.decode()
+    client.post(URL, form(city, disposition="dispatch", **{"dispatch-lead_unit": "heating"}))
+    ticket = Ticket.objects.get()
+    assert ticket.status == "assigned" and ticket.lead_unit == city.heating
+
+
+def test_answering_a_consultation_directly(operator_client, city):
+    operator_client.post(URL, form(city, kind="consultation", title="供暖期是哪天", disposition="answer",
+                                   **{"answer-answer": "每年10月25日至次年4月5日。"}))
+    ticket = Ticket.objects.get()
+    assert ticket.status == "closed" and ticket.answer_text.startswith("每年10月25日")
+
+
+def _published_article(city):  # type: ignore[no-untyped-def]
+    version = kb.create_draft(city.heating_handler, unit=city.heating, kind="policy", title="城市低保标准",
+                              body_html="<p>四平市城市低保标准为每人每月710元。</p>")
+    kb.submit(city.heating_handler, version)
+    return kb.publish(city.supervisor, version).article
+
+
+def test_answering_with_a_knowledge_article_closes_the_ticket_with_the_article_recorded(operator_client, city):
+    article = _published_article(city)
+    panel = operator_client.get("/intake/suggest/", {"title": "低保标准是多少", "kind": "consultation"})
+    assert f'data-use-article="{article.pk}"' in panel.content.decode()
+    operator_client.post(URL, form(city, kind="consultation", title="低保标准是多少", content="问城市低保标准",
+                                   disposition="answer", **{"answer-article_id": str(article.pk)}))
+    ticket = Ticket.objects.get()
+    assert ticket.status == "closed" and ticket.answer_article_id == article.pk and "710" in ticket.answer_text
+    assert AnswerLog.objects.filter(ticket_id=ticket.pk, article=article, channel="intake").exists()
+
+
+def test_the_phone_history_lists_earlier_tickets_from_the_number(operator_client, city):
+    earlier = services.accept(city.operator, city.ticket_data(requester_phone="13900001111"))
+    html = operator_client.get("/intake/history/", {"requester_phone": "13900001111"}).content.decode()
+    assert earlier.number in html and "历史工单" in html
+    html = operator_client.get("/intake/history/", {"requester_phone": "13700000000"}).content.decode()
+    assert "没有历史工单" in html
+
+
+def test_the_learned_slot_is_hidden_without_an_active_model(operator_client, city):
+    html = operator_client.get("/intake/suggest/", {"title": "暖气不热", "content": "室温低"}).content.decode()
+    assert "sg-learned" not in html and "智能推荐" not in html
+    assert "派单建议" in html
+
+
+def test_the_learned_slot_shows_when_a_model_is_active(operator_client, city, monkeypatch):
+    from dataclasses import dataclass
+
+    @dataclass
+    class Category:
+        code: str
+        name: str
+        probability: float | None
+        source: str
+
+    def fake(user, draft):  # type: ignore[no-untyped-def]
+        return Panel(learned_available=True, smart=True,
+                     categories=[Category(city.category.code, "城乡建设 / 供热", 0.91, "model")],
+                     units=[intake_panel.CatalogUnit(city.heating.pk, "heating", "供热公司", "model", "模型 0.88", 0.88)])
+
+    monkeypatch.setattr(intake_panel, "_smart", fake)
+    html = operator_client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    assert "sg-learned" in html and "智能推荐" in html and "91%" in html and "模型 0.88" in html
+
+
+def test_the_region_picker_cascades(operator_client, city):
+    html = operator_client.get(f"/intake/picker/region/?code={city.district.code}").content.decode()
+    assert f'value="{city.district.code}" selected' in html and "铁西区" in html
+    html = operator_client.get(f"/intake/picker/category/?code={city.category.code}").content.decode()
+    assert f'name="category" id="id_category" value="{city.category.code}"' in html
+    assert operator_client.get("/intake/picker/nothing/").status_code == 404
