@@ -1,10 +1,37 @@
-"""Merge candidates (并单): open tickets about the same problem at the same place as a new one."""
+"""Merge candidates (并单): open tickets about the same problem at the same place as a new one, ranked, with why.
+
+Where candidates come from (all index lookups, see signatures.py and signature_models.py):
+1. segment keys — every near-exact repeat (the same text with a few edits) is found, always;
+2. MinHash band keys — reworded texts with much in common, usually;
+3. the same place — the latest tickets of the region the draft names, kept only when their texts overlap.
+Then only open, unmerged tickets inside the window that the user may see are kept, ranked by text
+similarity with a bonus for the same place and for recency.
+
+The index is filled incrementally: ``index_after_commit`` is called by the accept service, and
+``jiesu index rebuild`` backfills (or repairs) it.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from jiesu.core import clock
+from jiesu.intelligence import signatures as sig
+from jiesu.intelligence.signature_models import DuplicateKey, TicketSignature
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WINDOW_DAYS = 30
+MIN_SIMILARITY = 0.5  # anywhere in the city
+MIN_SIMILARITY_SAME_PLACE = 0.2  # in the same region
+SAME_PLACE_SCAN = 200  # latest signatures of the region compared to the draft
+MAX_CANDIDATES = 400  # signatures compared at most (keeps the worst case bounded)
 
 
 @dataclass(frozen=True)
@@ -16,8 +43,153 @@ class MergeCandidate:
     region: str  # the region's name, "" when unknown
     score: float
     reason: str
+    similarity: float = 0.0
+    same_place: bool = False
 
 
-def merge_candidates(user: Any, draft: dict[str, Any], *, limit: int = 5) -> list[MergeCandidate]:
-    """Work in progress: the signature index is not built yet."""
-    return []
+def window_days() -> int:
+    return int(getattr(settings, "JIESU_MERGE_WINDOW_DAYS", DEFAULT_WINDOW_DAYS))
+
+
+# ---- filling the index ---------------------------------------------------------------------------------------
+
+def signature_rows(ticket_id: int, title: str, content: str, region_id: int | None, created_at: datetime,
+                   ) -> tuple[TicketSignature, list[DuplicateKey]]:
+    s = sig.signature_of(title, content)
+    row = TicketSignature(ticket_id=ticket_id, created_at=created_at, region_id=region_id,
+                          length=len(s.cleaned), minhash=s.minhash_bytes)
+    return row, [DuplicateKey(key=k, ticket_id=ticket_id, created_at=created_at) for k in s.keys]
+
+
+def index_ticket(ticket: Any) -> None:
+    """(Re)writes the signature of one ticket."""
+    row, keys = signature_rows(ticket.pk, ticket.title, ticket.content, ticket.region_id, ticket.created_at)
+    with transaction.atomic():
+        DuplicateKey.objects.filter(ticket_id=ticket.pk).delete()
+        TicketSignature.objects.filter(ticket_id=ticket.pk).delete()
+        row.save(force_insert=True)
+        DuplicateKey.objects.bulk_create(keys)
+
+
+def index_after_commit(ticket: Any) -> None:
+    """Indexes ``ticket`` once the accepting transaction has committed; a failure is logged, never raised
+    (the ticket is accepted either way, and ``jiesu index rebuild`` repairs the index)."""
+    ticket_id = ticket.pk
+
+    def run() -> None:
+        from jiesu.tickets.models import Ticket
+
+        found = Ticket.objects.filter(pk=ticket_id).only("pk", "title", "content", "region_id", "created_at").first()
+        if found is not None:
+            index_ticket(found)
+
+    transaction.on_commit(run, robust=True)
+
+
+# ---- finding candidates --------------------------------------------------------------------------------------
+
+def merge_candidates(user: Any, draft: dict[str, Any], *, limit: int = 5, days: int | None = None,
+                     ) -> list[MergeCandidate]:
+    """Open tickets the draft may repeat, best first. ``draft``: title, content, region (code), exclude_ticket,
+    and optionally ``_place`` (a PlaceMatch found in its text)."""
+    cleaned = sig.clean(f"{draft.get('title', '')} {draft.get('content', '')}")
+    if not cleaned:
+        return []
+    now = clock.now()
+    since = now - timedelta(days=days if days is not None else window_days())
+    region_id = _region_id(draft)
+    minhash = sig.minhash(cleaned)
+    compared = _compared(cleaned, minhash, region_id, since)
+    return _ranked(user, draft, cleaned, compared, region_id, now, limit)
+
+
+def _region_id(draft: dict[str, Any]) -> int | None:
+    from jiesu.org.models import Region
+
+    code = draft.get("region") or ""
+    place = draft.get("_place")
+    if place is not None and not place.ambiguous and (not code or len(place.code) > len(code)):
+        code = place.code
+    return Region.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+
+
+def _compared(cleaned: str, minhash: Any, region_id: int | None, since: datetime) -> dict[int, tuple[float, bool]]:
+    """Candidate ticket ids → (estimated similarity, same region). Near-exact repeats (segment keys) are always
+    kept; band and same-place candidates only when their texts overlap enough."""
+    recent = DuplicateKey.objects.filter(created_at__gte=since)
+    exact = set(recent.filter(key__in=list(sig.segment_probes(cleaned))).values_list("ticket_id", flat=True))
+    banded = set(recent.filter(key__in=sig.band_keys(minhash))
+                 .values_list("ticket_id", flat=True)[:MAX_CANDIDATES]) - exact
+    signatures = TicketSignature.objects.values_list("ticket_id", "region_id", "minhash")
+    rows = list(signatures.filter(ticket_id__in=list(exact | banded)))
+    if region_id is not None:
+        rows += list(signatures.filter(region_id=region_id, created_at__gte=since)
+                     .order_by("-created_at")[:SAME_PLACE_SCAN])
+    out: dict[int, tuple[float, bool]] = {}
+    for ticket_id, row_region, raw in rows:
+        same_place = region_id is not None and row_region == region_id
+        similarity = sig.estimated_jaccard(minhash, sig.minhash_from_bytes(raw))
+        if ticket_id in exact or similarity >= (MIN_SIMILARITY_SAME_PLACE if same_place else MIN_SIMILARITY):
+            out[ticket_id] = (max(similarity, out.get(ticket_id, (0.0, False))[0]), same_place)
+    return out
+
+
+def _ranked(user: Any, draft: dict[str, Any], cleaned: str, compared: dict[int, tuple[float, bool]],
+            region_id: int | None, now: datetime, limit: int) -> list[MergeCandidate]:
+    from jiesu.tickets.queries import visible_tickets
+    from jiesu.tickets.states import OPEN_STATES
+
+    if not compared:
+        return []
+    rows = visible_tickets(user).filter(pk__in=list(compared), status__in=list(OPEN_STATES),
+                                        merged_into__isnull=True)
+    if draft.get("exclude_ticket"):
+        rows = rows.exclude(number=draft["exclude_ticket"])
+    open_ids = sorted(rows.values_list("pk", flat=True), key=lambda pk: -compared[pk][0])[:limit * 3]
+    tickets = rows.filter(pk__in=open_ids).select_related("region").only(
+        "number", "title", "content", "status", "created_at", "region__name", "region__level")
+    window = max(timedelta(days=window_days()), timedelta(hours=1))
+    found = [_candidate(t, cleaned, compared[t.pk][1], now, window) for t in tickets]
+    return sorted(found, key=lambda c: (-c.score, c.number))[:limit]
+
+
+def _candidate(ticket: Any, cleaned: str, same_place: bool, now: datetime, window: timedelta) -> MergeCandidate:
+    similarity = round(sig.text_similarity(cleaned, sig.clean(f"{ticket.title} {ticket.content}")), 2)
+    age = max(now - ticket.created_at, timedelta(0))
+    freshness = max(0.0, 1 - age / window)
+    score = round(similarity + (0.15 if same_place else 0.0) + 0.05 * freshness, 4)
+    region = ticket.region.name if ticket.region_id else ""
+    return MergeCandidate(
+        number=ticket.number, title=ticket.title, state=ticket.get_status_display(), created_at=ticket.created_at,
+        region=region, score=score, similarity=similarity, same_place=same_place,
+        reason=reason_text(similarity, ticket.region.level if same_place and ticket.region_id else None, age),
+    )
+
+
+_PLACE_WORDS = {1: "同一省", 2: "同一城市", 3: "同一区县", 4: "同一街道乡镇", 5: "同一社区"}
+
+
+def reason_text(similarity: float, same_level: int | None, age: timedelta) -> str:
+    """Why a ticket is proposed, in the operator's words: "内容几乎相同（相似度0.96），同一社区，3小时前"."""
+    if similarity >= 0.9:
+        what = "内容几乎相同"
+    elif similarity >= 0.6:
+        what = "内容高度相似"
+    else:
+        what = "内容相似"
+    parts = [f"{what}（相似度{similarity:.2f}）"]
+    if same_level is not None:
+        parts.append(_PLACE_WORDS.get(same_level, "同一地点"))
+    parts.append(age_text(age))
+    return "，".join(parts)
+
+
+def age_text(age: timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 1:
+        return "刚刚"
+    if minutes < 60:
+        return f"{minutes}分钟前"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时前"
+    return f"{minutes // (24 * 60)}天前"

@@ -32,3 +32,6 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+from jiesu.intelligence.signature_models import DuplicateKey, TicketSignature  # noqa: E402,F401

@@ -69,11 +69,20 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
             record_event(subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action="accept", actor=actor,
                          actor_unit=actor.primary_unit(), after=snapshot(ticket),
                          data={"channel": ticket.channel.code, "number": ticket.number})
+            _index_for_merging(ticket)
     except IntegrityError:
         if key and (existing := Ticket.objects.filter(idempotency_key=key).first()):
             return existing, False
         raise
     return ticket, True
+
+
+def _index_for_merging(ticket: Ticket) -> None:
+    """Adds the ticket to the merge-candidate index once committed (intelligence only reads; imported late
+    because it sits above tickets)."""
+    from jiesu.intelligence.duplicates import index_after_commit
+
+    index_after_commit(ticket)
 
 
 def existing_for_key(actor: Any, idempotency_key: str) -> Ticket | None:
