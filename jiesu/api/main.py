@@ -53,12 +53,14 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _add_routers() -> None:
     from jiesu.api.attachments import router as attachments_router
     from jiesu.api.catalog import router as catalog_router
+    from jiesu.api.suggest import router as suggest_router
     from jiesu.api.tickets import router as tickets_router
     from jiesu.knowledge.api import router as knowledge_router
 
     api.add_router("/", tickets_router)
     api.add_router("/", attachments_router)
     api.add_router("/", catalog_router)
+    api.add_router("/", suggest_router)
     api.add_router("/", knowledge_router)
 
 

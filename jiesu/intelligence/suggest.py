@@ -2,7 +2,8 @@
 
 ``suggest_for_draft(user, draft)`` reads only; the operator confirms. Each part says where it came from:
 the dispatch catalog (rules with their basis) or a model the city trained (with its probability), so a
-dispatcher can judge. Every list of tickets goes through ``visible_tickets`` (the user's scope).
+dispatcher can judge. Every list of tickets goes through ``visible_tickets`` (the user's scope). The caller needs
+the right to accept tickets (operators, dispatchers).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from jiesu.catalog.models import Category
+from jiesu.core.errors import ValidationFailed
+from jiesu.core.permissions import Perm
+from jiesu.core.scope import require_perm
 from jiesu.intelligence import classifier
 from jiesu.intelligence.duplicates import MergeCandidate, merge_candidates
 from jiesu.intelligence.pii import phone_keys
@@ -76,7 +80,9 @@ class Suggestions:
 def suggest_for_draft(user: Any, draft: dict[str, Any]) -> Suggestions:
     """What the system proposes for ``draft`` (title, content, kind, category, region, address, requester_phone,
     channel, urgency, exclude_ticket — all optional)."""
+    require_perm(user, Perm.TICKET_CREATE)
     draft = {key: normalize(str(value)) if value is not None else "" for key, value in (draft or {}).items()}
+    _check_codes(draft)
     text = _text_of(draft)
     place = extract_place(text, draft.get("address", ""), within=draft.get("region") or None)
     category = _category(draft.get("category", ""))
@@ -90,6 +96,17 @@ def suggest_for_draft(user: Any, draft: dict[str, Any]) -> Suggestions:
         similar_cases=similar_cases(draft.get("title", ""), draft.get("content", "")),
         requester_history=requester_history(user, draft.get("requester_phone", ""), draft.get("exclude_ticket", "")),
     )
+
+
+def _check_codes(draft: dict[str, str]) -> None:
+    """Unknown codes are errors of the caller (pickers send codes), said in Chinese, not silently ignored."""
+    errors: dict[str, list[str]] = {}
+    if draft.get("category") and not Category.objects.filter(code=draft["category"], is_active=True).exists():
+        errors["category"] = [f"诉求分类“{draft['category']}”不存在或已停用。"]
+    if draft.get("region") and not Region.objects.filter(code=draft["region"]).exists():
+        errors["region"] = [f"行政区划“{draft['region']}”不存在。"]
+    if errors:
+        raise ValidationFailed(field_errors=errors)
 
 
 def _text_of(draft: dict[str, str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jiesu.core import clock
+from jiesu.core.errors import PermissionDeniedError, ValidationFailed
 from jiesu.intelligence import classifier
 from jiesu.intelligence.suggest import suggest_for_draft
 from jiesu.intelligence.tests.world import FIXED_NOW, accept, world  # noqa: F401  (fixture)
@@ -49,3 +50,14 @@ def test_requester_history_is_limited_to_what_the_user_may_see(world):  # noqa: 
     assert suggest_for_draft(world.operator, draft).requester_history[0].state == "已受理"
     assert suggest_for_draft(world.outsider, draft).requester_history == []
     assert suggest_for_draft(world.operator, {**draft, "exclude_ticket": earlier.number}).requester_history == []
+
+
+def test_staff_who_cannot_accept_tickets_get_no_suggestions(world):  # noqa: F811
+    with pytest.raises(PermissionDeniedError):
+        suggest_for_draft(world.handler, {"title": "暖气不热"})
+
+
+def test_unknown_codes_are_field_errors(world):  # noqa: F811
+    with pytest.raises(ValidationFailed) as caught:
+        suggest_for_draft(world.operator, {"category": "nope"})
+    assert "诉求分类“nope”不存在" in caught.value.field_errors["category"][0]

@@ -43,7 +43,7 @@ def world(db):  # type: ignore[no-untyped-def]
             regions=regions, top=top, heating_cat=heating_cat, centre=centre, heating=heating, tiexi=tiexi,
             admin=admin, operator=UserFactory(username="w-op", role="operator", unit=centre, scope="city"),
             handler=UserFactory(username="w-heat", role="handler", unit=heating),
-            outsider=UserFactory(username="w-tiexi", role="handler", unit=tiexi),
+            outsider=UserFactory(username="w-tiexi", role="operator", unit=tiexi),  # sees only tiexi's tickets
         )
 
 
