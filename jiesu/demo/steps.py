@@ -8,4 +8,5 @@ DEMO_STEPS: list[str] = [
     "jiesu.org.demo",
     "jiesu.catalog.demo",
     "jiesu.tickets.demo",
+    "jiesu.knowledge.demo",
 ]

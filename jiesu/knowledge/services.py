@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from jiesu.core import clock
 from jiesu.core.errors import ActionNotAllowed, PermissionDeniedError, ValidationFailed
 from jiesu.core.events import record_event
 from jiesu.core.permissions import Perm
@@ -181,7 +181,7 @@ def submit(actor: Any, version: ArticleVersion) -> ArticleVersion:
     _can_edit(actor, version.article)
     with transaction.atomic():
         v = _transition(actor, version, {VersionStatus.DRAFT}, VersionStatus.SUBMITTED, "submit")
-        v.submitted_at = timezone.now()
+        v.submitted_at = clock.now()
         v.save()
         _event(actor, v.article, "submit", v)
     return v
@@ -192,7 +192,7 @@ def publish(actor: Any, version: ArticleVersion, note: str = "") -> ArticleVersi
     _require(actor, Perm.KNOWLEDGE_PUBLISH, version.article.unit_id)
     with transaction.atomic():
         v = _transition(actor, version, {VersionStatus.SUBMITTED}, VersionStatus.PUBLISHED, "publish")
-        now = timezone.now()
+        now = clock.now()
         previous = v.article.versions.filter(status=VersionStatus.PUBLISHED).exclude(pk=v.pk)
         replaced = list(previous.values_list("number", flat=True))
         previous.update(status=VersionStatus.ARCHIVED, archived_at=now)
@@ -224,7 +224,7 @@ def archive(actor: Any, article: Article, reason: str = "") -> Article:
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if locked.status == ArticleStatus.ARCHIVED:
             raise ActionNotAllowed("该知识已归档。")
-        now = timezone.now()
+        now = clock.now()
         locked.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.ARCHIVED, archived_at=now)
         locked.status, locked.index_changed_at = ArticleStatus.ARCHIVED, now
         locked.save(update_fields=["status", "index_changed_at"])

@@ -34,6 +34,14 @@ def _admins(user: Any) -> bool:
     return has_perm(user, Perm.ORG_MANAGE)
 
 
+def _perm(perm: Perm) -> Callable[[Any], bool]:
+    return lambda user: has_perm(user, perm)
+
+
+def _kb_editors(user: Any) -> bool:
+    return has_perm(user, Perm.KNOWLEDGE_EDIT) or has_perm(user, Perm.KNOWLEDGE_PUBLISH)
+
+
 def _operators(user: Any) -> bool:
     return has_perm(user, Perm.TICKET_CREATE)
 
@@ -41,6 +49,11 @@ def _operators(user: Any) -> bool:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
     NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
+    NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
+    NavItem(_("审核与过期提醒"), "knowledge:review", _("知识库"), _kb_editors, "✓"),
+    NavItem(_("政策找人"), "knowledge:benefits", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☺"),
+    NavItem(_("知识库统计"), "knowledge:figures", _("知识库"), _perm(Perm.STATS_VIEW), "▤"),
+    NavItem(_("市民问答页"), "knowledge_public:ask", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "?"),
     NavItem(_("管理后台"), "admin:index", _("系统管理"), _staff, "⚙"),
     NavItem(_("接口文档"), "/api/v1/docs", _("系统管理"), _admins, "⇄"),
 ]

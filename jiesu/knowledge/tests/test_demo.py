@@ -1,0 +1,69 @@
+"""The demo city's knowledge base: real-looking articles with sources, a review queue, figures with numbers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from jiesu.demo.runner import run_demo
+from jiesu.knowledge import figures
+from jiesu.knowledge.answering import answer_question
+from jiesu.knowledge.eligibility import benefits_for
+from jiesu.knowledge.models import AnswerLog, Article, ArticleVersion
+from jiesu.knowledge.queries import stale_articles
+from jiesu.org.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    run_demo(io.StringIO())
+
+
+def test_demo_articles_state_their_source_and_fill_the_review_queue(demo):
+    articles = Article.objects.filter(external_key__startswith="demo-")
+    assert 15 <= articles.count() <= 25
+    for version in ArticleVersion.objects.filter(article__in=articles):
+        assert "演示" in version.source_document and version.body_text
+    statuses = set(ArticleVersion.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "published"} <= statuses
+    assert ArticleVersion.objects.filter(conditions__isnull=False).exclude(conditions=[]).count() >= 4
+    assert "710" in Article.objects.get(external_key="demo-dibao-standard").current.body_text
+
+
+def test_demo_figures_have_numbers_and_loading_twice_changes_nothing(demo):
+    result = figures.compute()
+    assert result["automatic"]["answered"] > 10 and result["automatic"]["handed_over"] >= 2
+    assert result["answered_with_article"] >= 2 and result["feedback"]["helpful"] > 0
+    assert result["articles"] and result["stale_by_unit"]
+    counts = (Article.objects.count(), AnswerLog.objects.count())
+    run_demo(io.StringIO())
+    assert (Article.objects.count(), AnswerLog.objects.count()) == counts
+
+
+def test_demo_answers_and_policy_finds_people(demo):
+    result = answer_question("低保标准是多少", channel="voice")
+    assert result.answered and "710元" in result.text
+    found = {article.external_key: ev.status for article, ev in benefits_for({"age": 85, "hukou": "220302"})}
+    assert found["demo-old-age-allowance"] == "matched"
+    poor = benefits_for({"household_income_per_capita": 500, "no_work_ability": True, "no_supporter": True})
+    assert "demo-tekun-standard" in {article.external_key for article, ev in poor if ev.status == "matched"}
+    heating = User.objects.get(username="handler-heating")
+    assert Article.objects.get(external_key="demo-heating-fee-discount") in stale_articles(heating)
+
+
+@pytest.mark.parametrize("username, names", [
+    ("supervisor", ["search", "review", "benefits", "figures"]),
+    ("handler-civil", ["search", "review", "benefits"]),
+    ("operator", ["search", "benefits"]),
+])
+def test_staff_pages_open_for_demo_accounts(demo, client, username, names):
+    client.force_login(User.objects.get(username=username))
+    for name in names:
+        response = client.get(reverse(f"knowledge:{name}"))
+        assert response.status_code == 200, name
+    html = client.get(reverse("web:home")).content.decode()
+    assert reverse("knowledge:search") in html
