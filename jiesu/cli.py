@@ -16,6 +16,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("sweep", "sweep", "扫描期限，标记预警与超期（可重复运行）。Mark warnings and overdue items."),
     ("worker", "db_worker", "运行后台任务（期限扫描、通知、训练）。Run background tasks."),
     ("model", "model", "训练、评估、列出、启用分类模型（train/eval/list/activate）。Train and manage models."),
+    ("index", "index", "重建并单查重索引（index rebuild，受理时自动增量更新）。Rebuild the duplicate index."),
     ("kb", "kb", "知识库与相似案例检索（eval/import/reindex）。Knowledge base and retrieval."),
     ("check", "check", "检查配置是否完整。Check the configuration."),
     ("collectstatic", "collectstatic", "收集静态文件供生产部署。Collect static files for deployment."),
