@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from jiesu.catalog.models import Kind
+from jiesu.core import clock
 from jiesu.core.errors import DomainError, NotFound
 from jiesu.core.events import events_of, log_reveal
 from jiesu.core.masking import mask_name, mask_phone
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import restrict, scope_of
 from jiesu.tickets.lifecycle import TABLE, Transition
-from jiesu.tickets.models import Assignment, Ticket
+from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.services.base import TICKET_SUBJECT, authorise
-from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole, AssignmentStatus, State
+from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, Action, AssignmentRole, AssignmentStatus, State
 
 
 def visible_tickets(user: Any) -> QuerySet[Ticket]:
@@ -65,7 +67,7 @@ def filter_tickets(user: Any, f: TicketFilter) -> QuerySet[Ticket]:
         qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category)
                        | Q(category__parent__parent__code=f.category))
     if f.overdue is not None:
-        cond = overdue_q(timezone.now())
+        cond = overdue_q(clock.now())
         qs = qs.filter(cond) if f.overdue else qs.exclude(cond)
     if f.created_from:
         qs = qs.filter(created_at__gte=f.created_from)
@@ -89,6 +91,35 @@ def _allowed(user: Any, ticket: Ticket, row: Transition) -> bool:
 def allowed_actions(user: Any, ticket: Ticket) -> list[Transition]:
     """The actions of the table this user may take on this ticket now (before checking action-specific inputs)."""
     return [row for row in TABLE if _allowed(user, ticket, row)]
+
+
+def _signed(a: Assignment) -> bool:
+    return a.status == AssignmentStatus.SIGNED
+
+
+# Conditions an action's service checks beyond the table (its `requires`), for offering only what will work.
+_READY: dict[str, Callable[[Ticket, list[Assignment]], bool]] = {
+    Action.ANSWER: lambda t, mine: t.kind == Kind.CONSULTATION,
+    Action.SIGN: lambda t, mine: any(a.status == AssignmentStatus.PENDING_SIGN for a in mine),
+    Action.CONTACT: lambda t, mine: any(_signed(a) for a in mine),
+    Action.REPLY: lambda t, mine: any(_signed(a) and not a.extension_requested_days for a in mine),
+    Action.REQUEST_EXTENSION: lambda t, mine: any(
+        _signed(a) and not a.extension_count and not a.extension_requested_days for a in mine),
+    Action.REVIEW_EXTENSION: lambda t, mine: t.assignments.filter(
+        is_current=True, status=AssignmentStatus.SIGNED, extension_requested_days__isnull=False).exists(),
+}
+
+
+def ready_actions(user: Any, ticket: Ticket) -> list[Transition]:
+    """`allowed_actions` without those whose further condition does not hold now (e.g. sign when already
+    signed): what a page offers as forms."""
+    ready = []
+    for row in allowed_actions(user, ticket):
+        check = _READY.get(row.action)
+        mine = authorise(user, ticket, row)[1] if check else []
+        if check is None or check(ticket, mine):
+            ready.append(row)
+    return ready
 
 
 def ticket_events(ticket: Ticket) -> QuerySet[Any]:
@@ -143,19 +174,26 @@ QUEUES: dict[str, tuple[str, Q]] = {
     "reply_review": ("待审核", Q(status=State.REPLIED)),
     "visiting": ("待回访", Q(status=State.VISITING)),
     "reopened": ("重办", Q(reopen_count__gt=0) & ~Q(status__in=[State.CLOSED, State.VISITED, State.VISITING])),
+    "supervised": ("督办中", Q(pk__in=SupervisionOrder.objects.filter(closed_at__isnull=True).values("ticket_id"))),
 }
+TIMED_QUEUES: dict[str, str] = {"warning": "即将超时", "overdue": "已超时"}
+
+
+def queue_label(name: str) -> str:
+    """The Chinese name of a queue; KeyError for a name that is not a queue."""
+    return TIMED_QUEUES[name] if name in TIMED_QUEUES else QUEUES[name][0]
 
 
 def queue(user: Any, name: str) -> QuerySet[Ticket]:
     if name == "warning":
-        return visible_tickets(user).filter(next_due_at__gte=timezone.now(), pk__in=_warned_ids())
+        return visible_tickets(user).filter(next_due_at__gte=clock.now(), pk__in=_warned_ids())
     if name == "overdue":
-        return visible_tickets(user).filter(next_due_at__lt=timezone.now())
+        return visible_tickets(user).filter(next_due_at__lt=clock.now())
     return visible_tickets(user).filter(QUEUES[name][1])
 
 
 def _warned_ids() -> QuerySet[Any]:
-    now = timezone.now()
+    now = clock.now()
     return Assignment.objects.filter(
         Q(status=AssignmentStatus.PENDING_SIGN, sign_warn_at__lte=now)
         | Q(status=AssignmentStatus.SIGNED, reply_warn_at__lte=now), is_current=True,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
+from jiesu.web.desks import DESKS
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ def _kb_editors(user: Any) -> bool:
     return has_perm(user, Perm.KNOWLEDGE_EDIT) or has_perm(user, Perm.KNOWLEDGE_PUBLISH)
 
 
+def _desk_item(slug: str) -> NavItem:
+    desk = DESKS[slug]
+    return NavItem(desk.title, f"/desk/{slug}/", _("工作台"), desk.allows, desk.icon)
+
+
 def _operators(user: Any) -> bool:
     return has_perm(user, Perm.TICKET_CREATE)
 
@@ -49,6 +55,7 @@ def _operators(user: Any) -> bool:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
     NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
+    *[_desk_item(slug) for slug in ("dispatch", "unit", "supervision", "followup", "adjudication")],
     NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
     NavItem(_("审核与过期提醒"), "knowledge:review", _("知识库"), _kb_editors, "✓"),
     NavItem(_("政策找人"), "knowledge:benefits", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☺"),

@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiesu.web import views
-from jiesu.web import views_intake  # 受理 (intake screen)
+from jiesu.web import views, views_intake, views_queues, views_tickets
 
 app_name = "web"
 
@@ -15,4 +14,9 @@ urlpatterns = [
     path("intake/suggest/", views_intake.suggest, name="intake_suggest"),
     path("intake/history/", views_intake.history, name="intake_history"),
     path("intake/picker/<slug:tree>/", views_intake.picker, name="intake_picker"),
+    path("desk/<slug:slug>/", views_queues.desk, name="desk"),
+    path("desk/<slug:slug>/counts/", views_queues.desk_counts, name="desk_counts"),
+    path("tickets/<str:number>/", views_tickets.ticket_page, name="ticket"),
+    path("tickets/<str:number>/requester/", views_tickets.reveal_requester, name="ticket_reveal"),
+    path("tickets/<str:number>/actions/<str:action>/", views_tickets.act, name="ticket_act"),
 ]

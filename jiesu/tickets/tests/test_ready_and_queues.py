@@ -1,0 +1,57 @@
+"""`ready_actions` (what a page offers) and the queue names the workbench shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiesu.tickets import queries, services
+from jiesu.tickets.states import State
+from jiesu.tickets.tests.builders import ticket_in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def offered(user, ticket) -> set[str]:  # type: ignore[no-untyped-def]
+    return {row.action.value for row in queries.ready_actions(user, ticket)}
+
+
+def test_signing_is_offered_only_while_an_assignment_waits_for_it(city):
+    ticket = ticket_in_state(city, State.ASSIGNED)
+    assert {"sign", "request_return"} <= offered(city.heating_handler, ticket)
+    assert "contact" not in offered(city.heating_handler, ticket)
+    ticket = services.sign(city.heating_handler, ticket)
+    ready = offered(city.heating_handler, ticket)
+    assert "sign" not in ready and {"contact", "reply", "request_extension"} <= ready
+    assert "sign" in {row.action.value for row in queries.allowed_actions(city.heating_handler, ticket)}
+
+
+def test_an_extension_under_review_holds_the_reply_and_shows_the_review(city):
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    assert "review_extension" not in offered(city.dispatcher, ticket)
+    ticket = services.request_extension(city.heating_handler, ticket, working_days=2, reason="需要更换管道")
+    assert not {"reply", "request_extension"} & offered(city.heating_handler, ticket)
+    assert "review_extension" in offered(city.dispatcher, ticket)
+
+
+def test_a_direct_answer_is_offered_for_consultations_only(city):
+    complaint = services.accept(city.operator, city.ticket_data())
+    consultation = services.accept(city.operator, city.ticket_data(kind="consultation"))
+    assert "answer" not in offered(city.operator, complaint)
+    assert "answer" in offered(city.operator, consultation)
+
+
+def test_the_supervised_queue_holds_tickets_with_an_open_supervision_order(city):
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    assert not queries.queue(city.supervisor, "supervised").exists()
+    services.supervise(city.supervisor, ticket, text="限期办结", working_days=2)
+    assert list(queries.queue(city.supervisor, "supervised")) == [ticket]
+    assert list(queries.queue(city.heating_handler, "supervised")) == [ticket]
+    assert not queries.queue(city.urban_handler, "supervised").exists()
+
+
+def test_every_queue_has_a_chinese_name():
+    for name in [*queries.QUEUES, *queries.TIMED_QUEUES]:
+        label = queries.queue_label(name)
+        assert label and all("\u4e00" <= ch <= "\u9fff" for ch in label)
+    with pytest.raises(KeyError):
+        queries.queue_label("nonsense")

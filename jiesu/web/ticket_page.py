@@ -1,0 +1,124 @@
+"""What the ticket page shows, gathered from `jiesu.tickets.queries` and the ticket's own records.
+
+Nothing here decides anything: which actions appear is `queries.ready_actions`, what the viewer sees of the
+requester is `queries.requester_view`, and the forms come from `action_forms.form_for`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jiesu.catalog.queries import suggest_units
+from jiesu.core.permissions import Perm, Role
+from jiesu.core.scope import scope_of
+from jiesu.tickets import queries
+from jiesu.tickets.models import Reply, Ticket
+from jiesu.tickets.states import Action, State
+from jiesu.web.action_forms import ActionForm, form_for
+
+# The action most likely wanted next comes first and opens by itself; the rest stay folded.
+PRIORITY = [Action.DISPATCH, Action.SIGN, Action.CONTACT, Action.REPLY, Action.REVIEW_RETURN, Action.ADJUDICATE,
+            Action.REVIEW_EXTENSION, Action.REVIEW_REPLY, Action.VISIT, Action.CLOSE, Action.ANSWER,
+            Action.URGE, Action.SUPERVISE, Action.REQUEST_EXTENSION, Action.REQUEST_RETURN, Action.REDISPATCH,
+            Action.REOPEN, Action.HANDOVER, Action.MERGE, Action.REJECT]
+STATUS_KEY = "status"
+
+
+@dataclass
+class TimelineEntry:
+    at: Any
+    label: str
+    actor: str
+    unit: str
+    role: str
+    reason: str
+    before: str
+    after: str
+
+
+def _state_label(value: Any) -> str:
+    try:
+        return str(State(value).label)
+    except ValueError:
+        return ""
+
+
+def _action_label(value: str) -> str:
+    try:
+        return str(Action(value).label)
+    except ValueError:
+        return value
+
+
+def _role_label(value: str) -> str:
+    try:
+        return str(Role(value).label)
+    except ValueError:
+        return value
+
+
+def timeline(ticket: Ticket) -> list[TimelineEntry]:
+    return [TimelineEntry(
+        at=e.occurred_at, label=_action_label(e.action), actor=str(e.actor) if e.actor_id else "系统",
+        unit=e.actor_unit_name, role=_role_label(e.actor_role) if e.actor_role else "", reason=e.reason,
+        before=_state_label((e.before or {}).get(STATUS_KEY)), after=_state_label((e.after or {}).get(STATUS_KEY)),
+    ) for e in queries.ticket_events(ticket).order_by("occurred_at", "id")]
+
+
+def _dispatch_values(ticket: Ticket) -> tuple[dict[str, Any], str]:
+    """The dispatch form starts with the catalog's proposal; the dispatcher confirms or changes it."""
+    found = suggest_units(category=ticket.category, region=ticket.region)
+    if not found:
+        return {}, "派单目录中没有匹配的规则，请选择承办单位。"
+    best = found[0]
+    return {"lead_unit": best.unit.code, "assist_units": [u.code for u in best.co_units]}, f"建议：{best.reason}"
+
+
+def action_forms(user: Any, ticket: Ticket, *, failed: ActionForm | None = None) -> list[ActionForm]:
+    allowed = {row.action for row in queries.ready_actions(user, ticket)}
+    forms = []
+    for action in [a for a in PRIORITY if a in allowed]:
+        if failed is not None and failed.action == action:
+            forms.append(failed)
+            continue
+        values, hint = _dispatch_values(ticket) if action == Action.DISPATCH else ({}, "")
+        form = form_for(action, values=values)
+        form.hint = hint  # type: ignore[attr-defined]
+        forms.append(form)
+    if forms:
+        forms[0].primary = True
+    return forms
+
+
+def call_script(ticket: Ticket) -> dict[str, Any] | None:
+    """A short script for the follow-up call, with the reply the citizen is asked about."""
+    if ticket.status != State.VISITING:
+        return None
+    reply = Reply.objects.filter(assignment__ticket=ticket).order_by("-id").first()
+    return {"created": ticket.created_at, "title": ticket.title, "reply": reply.result if reply else "",
+            "unit": ticket.lead_unit.name if ticket.lead_unit else ""}
+
+
+def records(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "assignments": list(ticket.assignments.select_related("unit").order_by("-is_current", "id")),
+        "replies": list(Reply.objects.filter(assignment__ticket=ticket).select_related("assignment__unit")
+                        .order_by("id")),
+        "visits": list(ticket.visits.order_by("id")),
+        "adjudications": list(ticket.adjudications.select_related("assignment__unit", "decided_unit")
+                              .prefetch_related("refusing_units").order_by("id")),
+        "orders": list(ticket.supervision_orders.select_related("unit").order_by("id")),
+        "attachments": list(ticket.attachments.order_by("id")),
+    }
+
+
+def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
+                 requester: dict[str, Any] | None = None, done: str = "") -> dict[str, Any]:
+    return {
+        "ticket": ticket, **records(ticket), "timeline": timeline(ticket),
+        "requester": requester or queries.requester_view(user, ticket),
+        "forms": action_forms(user, ticket, failed=failed), "script": call_script(ticket),
+        "query_code": ticket.query_code if scope_of(user, Perm.TICKET_CREATE).city_wide else None,
+        "done": done,
+    }

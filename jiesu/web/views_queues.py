@@ -1,0 +1,90 @@
+"""The role desks: a row of queue tabs with live counts and one filterable, sortable, paged ticket list.
+
+Which tickets a queue holds and who may see them comes from `jiesu.tickets.queries`; this module only reads
+the request's filter, orders and pages the rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jiesu.catalog.models import Kind
+from jiesu.tickets import queries
+from jiesu.tickets.models import Ticket
+from jiesu.tickets.states import State
+from jiesu.web.action_forms import unit_choices
+from jiesu.web.desks import DESKS, Desk, queue_tabs
+
+PAGE_SIZE = 20
+SORTS: dict[str, tuple[str, list[Any]]] = {
+    "due": ("剩余时间最少", [F("next_due_at").asc(nulls_last=True), "-created_at"]),
+    "newest": ("最新受理", ["-created_at", "-id"]),
+    "oldest": ("最早受理", ["created_at", "id"]),
+    "urgency": ("紧急优先", ["-urgency", F("next_due_at").asc(nulls_last=True)]),
+}
+FILTER_KEYS = ("q", "status", "unit", "kind", "sort")
+
+
+def _desk(user: Any, slug: str) -> Desk:
+    desk = DESKS.get(slug)
+    if desk is None or not desk.allows(user):
+        raise Http404("没有这个工作台，或您无权打开。")
+    return desk
+
+
+def _queue_name(desk: Desk, request: HttpRequest) -> str:
+    name = request.GET.get("queue", "")
+    return name if name in desk.queues else desk.queues[0]
+
+
+def _filter_of(request: HttpRequest) -> queries.TicketFilter:
+    g = request.GET
+    status = g.get("status", "")
+    return queries.TicketFilter(
+        status=[status] if status in State.values else None, unit=g.get("unit") or None,
+        kind=g.get("kind") if g.get("kind") in Kind.values else None, q=(g.get("q") or "").strip() or None)
+
+
+def queue_rows(user: Any, name: str, request: HttpRequest) -> QuerySet[Ticket]:
+    rows = queries.queue(user, name) & queries.filter_tickets(user, _filter_of(request))
+    sort = SORTS.get(request.GET.get("sort", ""), SORTS["due"])[1]
+    return rows.select_related("category", "region", "lead_unit").order_by(*sort)
+
+
+def _list_context(desk: Desk, user: Any, request: HttpRequest) -> dict[str, Any]:
+    name = _queue_name(desk, request)
+    page = Paginator(queue_rows(user, name, request), PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
+    return {
+        "desk": desk, "queue": name, "queue_label": queries.queue_label(name), "page": page,
+        "filters": kept, "filtered": any(k in kept for k in ("q", "status", "unit", "kind")),
+        "page_query": urlencode({"queue": name, **kept}),
+        "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": unit_choices(),
+        "sorts": [(key, label) for key, (label, _) in SORTS.items()], "sort": request.GET.get("sort") or "due",
+    }
+
+
+@login_required
+def desk(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    d = _desk(user, slug)
+    context = _list_context(d, user, request)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "list":
+        return render(request, "web/tickets/_queue_list.html", context)
+    context["tabs"] = queue_tabs(d, user, context["queue"])
+    return render(request, "web/tickets/desk.html", context)
+
+
+@login_required
+def desk_counts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue tabs alone, polled by the desk page so the counts stay live."""
+    d = _desk(request.user, slug)
+    tabs = queue_tabs(d, request.user, _queue_name(d, request))
+    return render(request, "web/tickets/_queue_tabs.html", {"desk": d, "tabs": tabs})
