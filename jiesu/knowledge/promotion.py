@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
+
+from django.db import transaction
 
 from jiesu.core.errors import ActionNotAllowed
 from jiesu.core.masking import mask_address
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import scope_of
-from jiesu.intelligence.pii import mask_personal_data
+from jiesu.intelligence.pii import ID_CARD, MOBILE, PLATE, extract_personal_data, mask_personal_data
 from jiesu.knowledge import services
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
 
+_PLACEHOLDERS = {MOBILE: "[手机号]", ID_CARD: "[身份证号]", PLATE: "[车牌号]"}
+# An 15–18 character number that fails the ID check digit is still somebody's number (an ID mistyped, a
+# bank card): an FAQ never needs it.
+_LONG_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{15,19}[Xx]?(?![\dA-Za-z])")
+
 
 def depersonalize(text: str, ticket: Any) -> str:
-    """``text`` without the requester's name, phone numbers, ID numbers, plates and house numbers."""
+    """``text`` without the requester's name, mobile and ID numbers, plates and house numbers.
+
+    Mobiles, IDs and plates are removed outright (an FAQ is public); landlines are masked by
+    ``mask_personal_data`` since the ones left in a reply are usually a service number the editor checks.
+    """
     text = text or ""
     name = (ticket.requester_name or "").strip()
     if len(name) >= 2:
         text = text.replace(name, "市民")
     if ticket.address and ticket.address in text:
         text = text.replace(ticket.address, mask_address(ticket.address))
-    return mask_personal_data(text)
+    out, last = [], 0
+    for item in extract_personal_data(text):
+        if item.kind in _PLACEHOLDERS:
+            out += [text[last : item.start], _PLACEHOLDERS[item.kind]]
+            last = item.end
+    text = "".join([*out, text[last:]])
+    return _LONG_NUMBER.sub("[号码]", mask_personal_data(text))
 
 
 def _reply_of(ticket: Any) -> tuple[str, str]:
@@ -53,11 +71,13 @@ def promote_reply_to_faq(actor: Any, ticket: Any) -> ArticleVersion:
     body = (f"<p>问：{html.escape(depersonalize(ticket.content, ticket))}</p>"
             f"<p>答：{html.escape(depersonalize(answer, ticket))}</p>")
     unit = _owner_unit(actor, ticket)
-    version = services.create_draft(
-        actor, unit=unit, kind=ArticleKind.FAQ, category=ticket.category,
-        regions=[ticket.region] if ticket.region_id else [], title=question[:200], body_html=body,
-        legal_basis=depersonalize(basis, ticket), source_document=f"工单 {ticket.number} 的答复（已去除个人信息）",
-        questions=[question],
-    )
-    Article.objects.filter(pk=version.article_id).update(source_ticket_id=ticket.pk)
+    with transaction.atomic():
+        version = services.create_draft(
+            actor, unit=unit, kind=ArticleKind.FAQ, category=ticket.category,
+            regions=[ticket.region] if ticket.region_id else [], title=question[:200], body_html=body,
+            legal_basis=depersonalize(basis, ticket),
+            source_document=f"工单 {ticket.number} 的答复（已去除个人信息）", questions=[question],
+        )
+        Article.objects.filter(pk=version.article_id).update(source_ticket_id=ticket.pk)
+    version.article.source_ticket_id = ticket.pk
     return version
