@@ -100,6 +100,8 @@ def answer(request: HttpRequest) -> dict[str, Any]:
     user = actor_of(request)
     require_perm(user, Perm.KNOWLEDGE_VIEW)
     data = read_json(request)
+    if data.get("channel") == "intake":
+        raise ValidationFailed(field_errors={"channel": ["话务员答复请在受理界面进行；此接口渠道须为 voice、chat、public、widget。"]})
     result = answer_question(_text(data, "question"), channel=_text(data, "channel", "voice"),
                              caller_agrees_to_ticket=_flag(data, "caller_agrees_to_ticket"),
                              phone=_text(data, "phone") or None, region=_text(data, "region") or None,

@@ -31,6 +31,15 @@ def plain_text(clean_html: str) -> str:
     return "\n".join(normalize(line) for line in text.splitlines() if line.strip())
 
 
+_HALF_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HALF_NEAR_HAN = re.compile(r"(?<=[\u4e00-\u9fff）])[,:;?!()]|[,:;?!()](?=[\u4e00-\u9fff（])")
+
+
+def chinese_punctuation(text: str) -> str:
+    """Full-width punctuation back between Chinese characters (NFKC made it ASCII), for reading and display."""
+    return _HALF_NEAR_HAN.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
+
+
 def spoken_text(text: str, limit: int = SPOKEN_CHARS) -> str:
     """The first whole sentences of ``text`` that fit in ``limit`` characters (at least one, cut if too long)."""
     out = ""
@@ -43,4 +52,4 @@ def spoken_text(text: str, limit: int = SPOKEN_CHARS) -> str:
         out += sentence
     if len(out) > limit:
         out = out[: limit - 1] + "…"
-    return out.replace("。。", "。")
+    return chinese_punctuation(out.replace("。。", "。"))

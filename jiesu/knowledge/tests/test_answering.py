@@ -131,3 +131,7 @@ def test_feedback_is_stored(kb, heating_article):
 ])
 def test_spoken_text(text, expected):
     assert spoken_text(text) == expected
+
+
+def test_spoken_text_keeps_chinese_punctuation_and_numbers():
+    assert spoken_text("标准为每月1,056元,按月发放(到社保卡)。") == "标准为每月1,056元，按月发放（到社保卡）。"

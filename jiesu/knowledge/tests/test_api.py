@@ -57,6 +57,7 @@ def test_below_the_threshold_hands_over_and_creates_a_ticket_only_when_the_calle
     ({"question": "供暖", "channel": "fax"}, "channel"),
     ({"question": "供暖", "caller_agrees_to_ticket": "yes"}, "caller_agrees_to_ticket"),
     ({"question": 5}, "question"),
+    ({"question": "供暖", "channel": "intake"}, "channel"),
 ])
 def test_bad_input_is_a_400_in_chinese_and_changes_nothing(kb, body, field):
     response = _post(kb.operator, "/answer", body)
