@@ -19,7 +19,15 @@ from jiesu.core.scope import restrict, scope_of
 from jiesu.tickets.lifecycle import TABLE, Transition
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.services.base import TICKET_SUBJECT, authorise
-from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, Action, AssignmentRole, AssignmentStatus, State
+from jiesu.tickets.states import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    ClosingType,
+    State,
+    VisitOutcome,
+)
 
 
 def visible_tickets(user: Any) -> QuerySet[Ticket]:
@@ -107,6 +115,9 @@ _READY: dict[str, Callable[[Ticket, list[Assignment]], bool]] = {
         _signed(a) and not a.extension_count and not a.extension_requested_days for a in mine),
     Action.REVIEW_EXTENSION: lambda t, mine: t.assignments.filter(
         is_current=True, status=AssignmentStatus.SIGNED, extension_requested_days__isnull=False).exists(),
+    Action.CLOSE: lambda t, mine: t.status != State.VISITING or t.visits.filter(
+        outcome=VisitOutcome.UNREACHABLE).exists(),
+    Action.REOPEN: lambda t, mine: t.lead_unit_id is not None and t.closing_type != ClosingType.ANSWERED,
 }
 
 

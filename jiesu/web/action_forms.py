@@ -124,7 +124,7 @@ def form_for(action: str, *, values: dict[str, Any] | None = None,
     fields = []
     for name, info in row.inputs.model_fields.items():
         widget, choices = _widget(name, info)
-        default = info.get_default(call_default_factory=True)
+        default = None if info.is_required() else info.get_default(call_default_factory=True)
         fields.append(FormField(
             name=name, label=LABELS.get(name, info.description or name), widget=widget,
             required=info.is_required(), choices=choices,

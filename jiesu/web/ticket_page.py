@@ -12,6 +12,7 @@ from typing import Any
 from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
+from jiesu.org.queries import region_path
 from jiesu.tickets import queries
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import Action, State
@@ -22,6 +23,8 @@ PRIORITY = [Action.DISPATCH, Action.SIGN, Action.CONTACT, Action.REPLY, Action.R
             Action.REVIEW_EXTENSION, Action.REVIEW_REPLY, Action.VISIT, Action.CLOSE, Action.ANSWER,
             Action.URGE, Action.SUPERVISE, Action.REQUEST_EXTENSION, Action.REQUEST_RETURN, Action.REDISPATCH,
             Action.REOPEN, Action.HANDOVER, Action.MERGE, Action.REJECT]
+# Never opened by themselves: they undo or end the normal course, so the user has to choose them.
+NEVER_OPEN = {Action.REOPEN, Action.REJECT, Action.MERGE, Action.REQUEST_RETURN, Action.REDISPATCH, Action.HANDOVER}
 STATUS_KEY = "status"
 
 
@@ -72,7 +75,8 @@ def _dispatch_values(ticket: Ticket) -> tuple[dict[str, Any], str]:
     if not found:
         return {}, "派单目录中没有匹配的规则，请选择承办单位。"
     best = found[0]
-    return {"lead_unit": best.unit.code, "assist_units": [u.code for u in best.co_units]}, f"建议：{best.reason}"
+    values = {"lead_unit": best.unit.code, "assist_units": [u.code for u in best.co_units]}
+    return values, f"建议：{best.reason}"
 
 
 def action_forms(user: Any, ticket: Ticket, *, failed: ActionForm | None = None) -> list[ActionForm]:
@@ -83,11 +87,14 @@ def action_forms(user: Any, ticket: Ticket, *, failed: ActionForm | None = None)
             forms.append(failed)
             continue
         values, hint = _dispatch_values(ticket) if action == Action.DISPATCH else ({}, "")
+        if action == Action.DISPATCH and ticket.category is not None:
+            values["category"] = ticket.category.code
         form = form_for(action, values=values)
         form.hint = hint  # type: ignore[attr-defined]
         forms.append(form)
-    if forms:
-        forms[0].primary = True
+    first = next((f for f in forms if f.action not in NEVER_OPEN), None)
+    if first is not None:
+        first.primary = True
     return forms
 
 
@@ -113,6 +120,11 @@ def records(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def place(ticket: Ticket) -> str:
+    names = [r.name for r in region_path(ticket.region)] if ticket.region else []
+    return " ".join([*names, ticket.address]) if names or ticket.address else ""
+
+
 def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
                  requester: dict[str, Any] | None = None, done: str = "") -> dict[str, Any]:
     return {
@@ -120,5 +132,5 @@ def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
         "requester": requester or queries.requester_view(user, ticket),
         "forms": action_forms(user, ticket, failed=failed), "script": call_script(ticket),
         "query_code": ticket.query_code if scope_of(user, Perm.TICKET_CREATE).city_wide else None,
-        "done": done,
+        "done": done, "place": place(ticket),
     }

@@ -40,6 +40,20 @@ def test_a_direct_answer_is_offered_for_consultations_only(city):
     assert "answer" in offered(city.operator, consultation)
 
 
+def test_closing_a_ticket_awaiting_its_call_is_offered_after_an_unreachable_call(city):
+    ticket = ticket_in_state(city, State.VISITING)
+    assert "close" not in offered(city.visitor, ticket) and "visit" in offered(city.visitor, ticket)
+    ticket = services.visit(city.visitor, ticket, outcome="unreachable")
+    assert "close" in offered(city.visitor, ticket)
+
+
+def test_a_directly_answered_ticket_is_not_offered_for_re_handling(city):
+    answered = services.accept(city.operator, city.ticket_data(kind="consultation"))
+    answered = services.answer(city.operator, answered, answer="低保申请条件见民政局公告")
+    assert "reopen" not in offered(city.supervisor, answered)
+    assert "reopen" in offered(city.supervisor, ticket_in_state(city, State.CLOSED))
+
+
 def test_the_supervised_queue_holds_tickets_with_an_open_supervision_order(city):
     ticket = ticket_in_state(city, State.IN_PROGRESS)
     assert not queries.queue(city.supervisor, "supervised").exists()

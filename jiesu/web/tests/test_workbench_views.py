@@ -50,6 +50,7 @@ def test_signing_with_htmx_returns_the_refreshed_page_body(client, city):
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith('<div id="ticket-body"')
     assert "已签收。" in html and 'id="action-reply"' in html and 'id="action-sign"' not in html
+    assert 'placeholder="办理经过和结果"></textarea>' in html  # a required field starts empty
     assert Ticket.objects.get(pk=ticket.pk).status == State.IN_PROGRESS
 
 

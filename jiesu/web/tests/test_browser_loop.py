@@ -1,0 +1,149 @@
+"""The closed loop through the staff pages in a real browser, with the demo city's accounts:
+(a) a heating complaint in 铁西区 from registration to closing; (b) a return, its adjudication and the redispatch."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from jiesu.demo.runner import run_demo
+from jiesu.org.models import User
+from jiesu.tickets import services
+from jiesu.tickets.models import Ticket
+from jiesu.tickets.states import State
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEATING_COMPLAINT = {
+    "title": "铁西区阳光新城暖气不热", "kind": "complaint", "channel": "phone", "category": "010101",
+    "content": "铁西区阳光新城小区8号楼3单元暖气不热，室温只有十三度，家中有老人和婴儿。",
+    "region": "220302001001", "address": "阳光新城小区8号楼3单元", "requester_name": "赵春梅",
+    "requester_phone": "13843441234",
+}
+
+
+@pytest.fixture
+def demo_city(browser_page):  # type: ignore[no-untyped-def]
+    run_demo(io.StringIO())
+
+
+def _act(page: Any, action: str, fields: dict[str, Any] | None = None, *, done: str) -> None:
+    """Opens the action's form if folded, fills it, submits it and waits for the page body to come back."""
+    form = page.locator(f"#action-{action}")
+    if form.get_attribute("open") is None:
+        form.locator("summary").click()
+    for name, value in (fields or {}).items():
+        target = f"#{action}-{name}"
+        if isinstance(value, bool):
+            page.check(target) if value else page.uncheck(target)
+        elif page.locator(target).evaluate("e => e.tagName") == "SELECT":
+            page.select_option(target, value)
+        else:
+            page.fill(target, value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f".alert-success:has-text('{done}')")
+
+
+def _open_from_queue(page: Any, desk: str, queue: str, ticket: Ticket) -> None:
+    page.goto(f"/desk/{desk}/?queue={queue}")
+    page.click(f"a:has-text('{ticket.number}')")
+    page.wait_for_selector("#ticket-body")
+
+
+def _status(page: Any) -> str:
+    return page.inner_text(".ticket-meta .status")
+
+
+def _register(page: Any, login_as: Any) -> Ticket:
+    """The operator registers the call (through the services: the intake screen has its own browser test)."""
+    login_as("operator")
+    return services.accept(User.objects.get(username="operator"), HEATING_COMPLAINT)
+
+
+def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    ticket = _register(page, login_as)
+
+    login_as("dispatcher")
+    page.goto("/desk/dispatch/")
+    screenshot("desk-dispatch")
+    _open_from_queue(page, "dispatch", "dispatching", ticket)
+    assert page.input_value("#dispatch-lead_unit") == "heating"  # proposed by the dispatch catalog
+    screenshot("ticket-dispatch")
+    _act(page, "dispatch", {"lead_unit": "heating", "note": "请尽快上门查看"}, done="已派单")
+    assert _status(page) == "待签收"
+
+    login_as("handler-heating")
+    screenshot("home-handler")
+    page.click("a.queue:has-text('待签收')")
+    page.wait_for_selector(".queue-tab.current:has-text('待签收')")
+    screenshot("desk-unit")
+    _open_from_queue(page, "unit", "to_sign", ticket)
+    assert "13843441234" not in page.inner_text("#requester")
+    _act(page, "sign", done="已签收")
+    page.click("#reveal")
+    page.wait_for_selector("#requester:has-text('13843441234')")
+    _act(page, "contact", {"method": "visit", "note": "已上门查看，暖气阀门堵塞"}, done="已联系诉求人")
+    page.locator("#action-reply summary").click()
+    page.locator("#action-reply button[type=submit]").click()
+    page.wait_for_selector("#action-reply .field-error")
+    assert "此项不能为空" in page.inner_text("#action-reply") and _status(page) == "办理中"
+    screenshot("ticket-field-error")
+    _act(page, "reply", {"result": "已更换堵塞阀门，室温恢复到二十度。", "basis": "《吉林省城市供热条例》第二十六条"},
+         done="已答复")
+    assert _status(page) == "待审核"
+
+    login_as("supervisor")
+    page.goto("/desk/supervision/?queue=reply_review")
+    screenshot("desk-supervision")
+    _open_from_queue(page, "supervision", "reply_review", ticket)
+    _act(page, "review_reply", {"decision": "approve", "opinion": "答复完整"}, done="已审核答复")
+    assert _status(page) == "待回访"
+
+    login_as("visitor")
+    _open_from_queue(page, "followup", "visiting", ticket)
+    assert "回访话术" in page.inner_text("body")
+    screenshot("ticket-followup")
+    _act(page, "visit", {"outcome": "reached", "resolution": "resolved", "satisfaction": "satisfied"},
+         done="已回访")
+    _act(page, "close", {"note": "诉求人满意"}, done="已办结")
+    assert _status(page) == "已办结"
+    timeline = page.inner_text("#timeline")
+    for step in ("受理", "派单", "签收", "联系诉求人", "答复", "审核答复", "回访", "办结"):
+        assert step in timeline, step
+    screenshot("ticket-closed")
+    assert Ticket.objects.get(pk=ticket.pk).status == State.CLOSED
+
+
+def test_a_return_goes_to_adjudication_and_is_redispatched(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    ticket = _register(page, login_as)
+    services.dispatch(User.objects.get(username="dispatcher"), ticket, lead_unit="urban")
+
+    login_as("handler-urban")
+    _open_from_queue(page, "unit", "to_sign", ticket)
+    _act(page, "request_return", {"reason": "室内供暖不热属供热企业职责，不属城管执法范围"}, done="已申请退单")
+    assert _status(page) == "退单待审"
+
+    login_as("dispatcher")
+    _open_from_queue(page, "dispatch", "return_review", ticket)
+    _act(page, "review_return", {"decision": "adjudicate", "opinion": "城管与供热公司对职责有分歧，提请研判"},
+         done="已审核退单")
+    assert _status(page) == "研判中"
+
+    login_as("adjudicator")
+    _open_from_queue(page, "adjudication", "adjudicating", ticket)
+    sides = page.inner_text("#adjudication")
+    assert "不属城管执法范围" in sides and "提请研判" in sides
+    screenshot("ticket-adjudication")
+    _act(page, "adjudicate", {"responsible_unit": "heating", "legal_basis": "《吉林省城市供热条例》第五条",
+                              "refusing_units": "urban", "add_to_catalog": True}, done="已研判定性")
+    assert _status(page) == "待签收" and "四平市供热公司" in page.inner_text("#assignments")
+
+    login_as("handler-heating")
+    _open_from_queue(page, "unit", "to_sign", ticket)
+    _act(page, "sign", done="已签收")
+    assert _status(page) == "办理中"
+    screenshot("ticket-redispatched")
