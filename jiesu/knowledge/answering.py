@@ -3,8 +3,7 @@
 ``suggest_articles`` ranks only published articles valid on the day (and applying to the region); its
 confidence (0..1) is how much of the question the article covers, weighted by word rarity, mixed with the
 closest title or alternative question (character bigrams). ``answer_question`` answers automatically only
-at or above ``settings.KNOWLEDGE_ANSWER_THRESHOLD`` (default ``DEFAULT_THRESHOLD``, chosen with
-benchmarks/answer_threshold.py) and otherwise hands over to a person, creating a ticket if the caller agrees.
+at or above ``settings.KNOWLEDGE_ANSWER_THRESHOLD`` (default ``DEFAULT_THRESHOLD``, see docs/benchmarks.md) and otherwise hands over to a person, creating a ticket if the caller agrees.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from jiesu.core.errors import ValidationFailed
 from jiesu.intelligence.pii import mask_personal_data
 from jiesu.knowledge import services
-from jiesu.knowledge.content import spoken_text
+from jiesu.knowledge.content import spoken_text, without_personal_numbers
 from jiesu.knowledge.models import AnswerChannel, AnswerLog, Article, ArticleStatus, ArticleVersion
 from jiesu.knowledge.search_index import ArticleIndex, article_id_of, article_index, content_words
 
@@ -131,8 +130,8 @@ def answer_question(question: str, *, channel: str, caller_agrees_to_ticket: boo
     best = next(iter(suggest_articles(question, "", k=1, region=region)), None)
     with transaction.atomic():
         if best is not None and best.confidence >= threshold():
-            result = AnswerResult(True, best.spoken, best.confidence, best.article, best.version,
-                                  article_path(best.article))
+            result = AnswerResult(True, without_personal_numbers(best.spoken), best.confidence, best.article,
+                                  best.version, article_path(best.article))
             services.count_hit(best.article.pk)
         else:
             result = _hand_over(question, channel, best, caller_agrees_to_ticket, phone, actor)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from django.db import transaction
@@ -12,14 +11,10 @@ from jiesu.core.errors import ActionNotAllowed
 from jiesu.core.masking import mask_address
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import scope_of
-from jiesu.intelligence.pii import ID_CARD, MOBILE, PLATE, extract_personal_data, mask_personal_data
+from jiesu.intelligence.pii import mask_personal_data
 from jiesu.knowledge import services
+from jiesu.knowledge.content import without_personal_numbers
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
-
-_PLACEHOLDERS = {MOBILE: "[手机号]", ID_CARD: "[身份证号]", PLATE: "[车牌号]"}
-# An 15–18 character number that fails the ID check digit is still somebody's number (an ID mistyped, a
-# bank card): an FAQ never needs it.
-_LONG_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{15,19}[Xx]?(?![\dA-Za-z])")
 
 
 def depersonalize(text: str, ticket: Any) -> str:
@@ -34,13 +29,7 @@ def depersonalize(text: str, ticket: Any) -> str:
         text = text.replace(name, "市民")
     if ticket.address and ticket.address in text:
         text = text.replace(ticket.address, mask_address(ticket.address))
-    out, last = [], 0
-    for item in extract_personal_data(text):
-        if item.kind in _PLACEHOLDERS:
-            out += [text[last : item.start], _PLACEHOLDERS[item.kind]]
-            last = item.end
-    text = "".join([*out, text[last:]])
-    return _LONG_NUMBER.sub("[号码]", mask_personal_data(text))
+    return mask_personal_data(without_personal_numbers(text))
 
 
 def _reply_of(ticket: Any) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiesu.core.errors import ValidationFailed
 from jiesu.knowledge import services
@@ -23,7 +23,7 @@ def _published(pk: int) -> Article:
 
 
 def _ask(request: HttpRequest, channel: str) -> dict:
-    question = (request.GET.get("q") or "").strip()
+    question = (request.POST.get("q") or request.GET.get("q") or "").strip()
     if not question:
         return {"question": ""}
     try:
@@ -41,9 +41,11 @@ def ask_page(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/public/ask.html", context)
 
 
-@require_GET
+@csrf_exempt  # anonymous and harmless; third-party frames often get no cookies, so no CSRF token either
+@require_http_methods(["GET", "POST"])
 @xframe_options_exempt
 def widget(request: HttpRequest) -> HttpResponse:
+    """The embeddable widget. Its form posts, so a question with a phone number stays out of URLs and logs."""
     return render(request, "knowledge/public/widget.html", _ask(request, "widget"))
 
 
@@ -60,4 +62,9 @@ def feedback(request: HttpRequest) -> HttpResponse:
     if log is None or log.article is None:
         return HttpResponse("无法记录评价，请重新提问。", status=400)
     services.record_feedback(None, article=log.article, answer=log, helpful=request.POST.get("helpful") == "1")
-    return render(request, "knowledge/public/_thanks.html", {"widget": request.POST.get("widget") == "1"})
+    widget = request.POST.get("widget") == "1"
+    if request.headers.get("HX-Request"):
+        return render(request, "knowledge/public/_thanks.html", {"widget": widget})
+    # Without JavaScript (the widget) the whole page comes back, with the thanks and an empty question box.
+    page = "knowledge/public/widget.html" if widget else "knowledge/public/ask.html"
+    return render(request, page, {"question": "", "thanks": True, "widget": widget})
