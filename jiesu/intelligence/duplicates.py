@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jiesu.core import clock
+from jiesu.intelligence import signature_lookup as lookup
 from jiesu.intelligence import signatures as sig
 from jiesu.intelligence.signature_models import DuplicateKey, TicketSignature
 
@@ -32,6 +33,7 @@ MIN_SIMILARITY = 0.5  # anywhere in the city
 MIN_SIMILARITY_SAME_PLACE = 0.2  # in the same region
 SAME_PLACE_SCAN = 200  # latest signatures of the region compared to the draft
 MAX_CANDIDATES = 400  # signatures compared at most (keeps the worst case bounded)
+MAX_RANKED = 60  # candidates checked for state and visibility, near-exact repeats first
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def merge_candidates(user: Any, draft: dict[str, Any], *, limit: int = 5, days: 
     since = now - timedelta(days=days if days is not None else window_days())
     region_id = _region_id(draft)
     minhash = sig.minhash(cleaned)
-    compared = _compared(cleaned, minhash, region_id, since)
+    compared = _compared(cleaned, minhash, region_id, since, now)
     return _ranked(user, draft, cleaned, compared, region_id, now, limit)
 
 
@@ -113,25 +115,22 @@ def _region_id(draft: dict[str, Any]) -> int | None:
     return Region.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
 
 
-def _compared(cleaned: str, minhash: Any, region_id: int | None, since: datetime) -> dict[int, tuple[float, bool]]:
-    """Candidate ticket ids → (estimated similarity, same region). Near-exact repeats (segment keys) are always
-    kept; band and same-place candidates only when their texts overlap enough."""
-    recent = DuplicateKey.objects.filter(created_at__gte=since)
-    exact = set(recent.filter(key__in=list(sig.segment_probes(cleaned))).values_list("ticket_id", flat=True))
-    banded = set(recent.filter(key__in=sig.band_keys(minhash))
-                 .values_list("ticket_id", flat=True)[:MAX_CANDIDATES]) - exact
-    signatures = TicketSignature.objects.values_list("ticket_id", "region_id", "minhash")
-    rows = list(signatures.filter(ticket_id__in=list(exact | banded)))
+def _compared(cleaned: str, minhash: Any, region_id: int | None, since: datetime, now: datetime,
+              ) -> dict[int, tuple[float, bool]]:
+    """Candidate ticket ids → (estimated similarity, same region), at most MAX_RANKED of them. Near-exact
+    repeats (segment keys) are always kept; band and same-place candidates only when their texts overlap."""
+    rows = lookup.keyed(sorted(sig.segment_probes(cleaned)), sig.band_keys(minhash), since, now, MAX_CANDIDATES)
     if region_id is not None:
-        rows += list(signatures.filter(region_id=region_id, created_at__gte=since)
-                     .order_by("-created_at")[:SAME_PLACE_SCAN])
-    out: dict[int, tuple[float, bool]] = {}
-    for ticket_id, row_region, raw in rows:
-        same_place = region_id is not None and row_region == region_id
+        rows += lookup.same_place(region_id, since, now, SAME_PLACE_SCAN)
+    out: dict[int, tuple[float, bool, bool]] = {}
+    for ticket_id, row_region, raw, exact in rows:
+        same = region_id is not None and row_region == region_id
         similarity = sig.estimated_jaccard(minhash, sig.minhash_from_bytes(raw))
-        if ticket_id in exact or similarity >= (MIN_SIMILARITY_SAME_PLACE if same_place else MIN_SIMILARITY):
-            out[ticket_id] = (max(similarity, out.get(ticket_id, (0.0, False))[0]), same_place)
-    return out
+        if exact or similarity >= (MIN_SIMILARITY_SAME_PLACE if same else MIN_SIMILARITY):
+            before = out.get(ticket_id, (0.0, False, False))
+            out[ticket_id] = (max(similarity, before[0]), same or before[1], exact or before[2])
+    best = sorted(out, key=lambda pk: (not out[pk][2], -out[pk][0] - (0.15 if out[pk][1] else 0.0)))
+    return {pk: out[pk][:2] for pk in best[:MAX_RANKED]}
 
 
 def _ranked(user: Any, draft: dict[str, Any], cleaned: str, compared: dict[int, tuple[float, bool]],

@@ -9,7 +9,8 @@ below the city, marked ``ambiguous`` with the alternatives listed, so the operat
 
 No library resolves streets and communities reliably (see ../shared/docs/nlp-notes.md); the project's own table
 and aliases do, so this is pure table matching. The table is cached per process and reloaded when the regions
-or aliases change (counts of active rows and highest ids), and at least every ``REFRESH_SECONDS``.
+or aliases change (counts of active rows and highest ids, looked at every ``CHECK_SECONDS``), and at least
+every ``REFRESH_SECONDS``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db.models import Count, Max, Q
 from jiesu.intelligence.text import normalize
 
 REFRESH_SECONDS = 60.0
+CHECK_SECONDS = 5.0  # how often the table's signature is looked at (one call per draft would cost a query)
 ADDRESS_WEIGHT = 2  # a name in the typed address counts more than one in the free text
 CITY_LEVEL = 2
 
@@ -70,6 +72,7 @@ class _Gazetteer:
 
 
 _cache: _Gazetteer | None = None
+_checked_at = 0.0
 _lock = threading.Lock()
 
 
@@ -94,11 +97,14 @@ def _load(signature: tuple) -> _Gazetteer:
 
 
 def gazetteer() -> _Gazetteer:
-    global _cache
+    global _cache, _checked_at
     with _lock:
+        now = time.monotonic()
+        if _cache is not None and now - _checked_at < CHECK_SECONDS:
+            return _cache
         signature = _signature()
-        fresh = _cache is not None and time.monotonic() - _cache.loaded_at < REFRESH_SECONDS
-        if _cache is None or _cache.signature != signature or not fresh:
+        _checked_at = now
+        if _cache is None or _cache.signature != signature or now - _cache.loaded_at >= REFRESH_SECONDS:
             _cache = _load(signature)
         return _cache
 
@@ -109,9 +115,9 @@ def clear_cache() -> None:
         _cache = None
 
 
-def mentions(text: str) -> list[str]:
+def mentions(text: str, g: _Gazetteer | None = None) -> list[str]:
     """Region names and aliases found in ``text``, in order, longest name at each position."""
-    g = gazetteer()
+    g = g or gazetteer()
     cleaned = normalize(text).replace(" ", "")
     return [m.group(0) for m in g.pattern.finditer(cleaned)] if g.pattern and cleaned else []
 
@@ -124,9 +130,9 @@ def extract_place(text: str = "", address: str = "", *, within: str | None = Non
     """
     g = gazetteer()
     weights: dict[str, int] = {}
-    for name in mentions(address):
+    for name in mentions(address, g):
         weights[name] = weights.get(name, 0) + ADDRESS_WEIGHT
-    for name in mentions(text):
+    for name in mentions(text, g):
         weights[name] = weights.get(name, 0) + 1
     support = _support(g, weights)
     if within:
