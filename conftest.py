@@ -67,6 +67,7 @@ def screenshot(browser_page):  # type: ignore[no-untyped-def]
 
     def take(name: str) -> Path:
         path = SCREENSHOT_DIR / f"{name}.png"
+        browser_page.evaluate("window.scrollTo(0, 0)")  # a scrolled page draws its sticky header mid-picture
         browser_page.screenshot(path=str(path), full_page=True)
         return path
 
