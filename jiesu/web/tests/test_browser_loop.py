@@ -84,11 +84,7 @@ def _register_at_intake(page: Any, login_as: Any, screenshot: Any) -> Ticket:
     return Ticket.objects.get(number=page.inner_text("#done-number"))
 
 
-def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, login_as, screenshot):
-    page = browser_page
-    ticket = _register_at_intake(page, login_as, screenshot)
-    assert ticket.status == State.DISPATCHING and ticket.region.code.startswith("220302")
-
+def _dispatcher_dispatches(page: Any, login_as: Any, screenshot: Any, ticket: Ticket) -> None:
     login_as("dispatcher")
     page.goto("/desk/dispatch/")
     screenshot("desk-dispatch")
@@ -98,6 +94,8 @@ def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, 
     _act(page, "dispatch", {"lead_unit": "heating", "note": "请尽快上门查看"}, done="已派单")
     assert _status(page) == "待签收"
 
+
+def _handler_signs_contacts_and_replies(page: Any, login_as: Any, screenshot: Any, ticket: Ticket) -> None:
     login_as("handler-heating")
     screenshot("home-handler")
     page.click("a.queue:has-text('待签收')")
@@ -118,6 +116,8 @@ def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, 
          done="已答复")
     assert _status(page) == "待审核"
 
+
+def _supervisor_approves(page: Any, login_as: Any, screenshot: Any, ticket: Ticket) -> None:
     login_as("supervisor")
     page.goto("/desk/supervision/?queue=reply_review")
     screenshot("desk-supervision")
@@ -125,6 +125,8 @@ def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, 
     _act(page, "review_reply", {"decision": "approve", "opinion": "答复完整"}, done="已审核答复")
     assert _status(page) == "待回访"
 
+
+def _visitor_records_satisfied_and_closes(page: Any, login_as: Any, screenshot: Any, ticket: Ticket) -> None:
     login_as("visitor")
     _open_from_queue(page, "followup", "visiting", ticket)
     assert "回访话术" in page.inner_text("body")
@@ -132,10 +134,19 @@ def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, 
     _act(page, "visit", {"outcome": "reached", "resolution": "resolved", "satisfaction": "satisfied"},
          done="已回访")
     _act(page, "close", {"note": "诉求人满意"}, done="已办结")
+
+
+def test_a_heating_complaint_goes_round_the_whole_loop(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    ticket = _register_at_intake(page, login_as, screenshot)
+    assert ticket.status == State.DISPATCHING and ticket.region.code.startswith("220302")
+    for step in (_dispatcher_dispatches, _handler_signs_contacts_and_replies, _supervisor_approves,
+                 _visitor_records_satisfied_and_closes):
+        step(page, login_as, screenshot, ticket)
     assert _status(page) == "已办结"
     timeline = page.inner_text("#timeline")
-    for step in ("受理", "派单", "签收", "联系诉求人", "答复", "审核答复", "回访", "办结"):
-        assert step in timeline, step
+    for step_label in ("受理", "派单", "签收", "联系诉求人", "答复", "审核答复", "回访", "办结"):
+        assert step_label in timeline, step_label
     screenshot("ticket-closed")
     assert Ticket.objects.get(pk=ticket.pk).status == State.CLOSED
 

@@ -26,7 +26,8 @@ def page(client, user, ticket):  # type: ignore[no-untyped-def]
 def test_a_handler_cannot_open_another_units_ticket(client, city):
     ticket = ticket_in_state(city, State.ASSIGNED)
     assert page(client, city.heating_handler, ticket).status_code == 200
-    assert page(client, city.urban_handler, ticket).status_code == 404
+    hidden = page(client, city.urban_handler, ticket)
+    assert hidden.status_code == 404 and "不在您的可见范围内" in hidden.content.decode()
     act = client.post(reverse("web:ticket_act", args=[ticket.number, "sign"]), {}, **HX)
     reveal = client.post(reverse("web:ticket_reveal", args=[ticket.number]), **HX)
     assert act.status_code == 404 and reveal.status_code == 404
