@@ -1,0 +1,51 @@
+"""Keeping the similar-case index current: approved replies are added to the product's retrieval index.
+
+A reply reaches the index once the centre has approved it (审核通过): drafts and replies sent back never do.
+``update()`` adds the replies approved since the last one indexed (the highest reply id in the index is the
+watermark) and saves the index (a reader sees the old or the new one, never half). It is run by the
+``refresh_case_index`` task (``jiesu index cases --enqueue``) or directly (``jiesu index cases [--every N]``),
+on a schedule: adding a batch and saving once is cheaper than saving after every reply, and a reply approved
+a few minutes ago is rarely what the next caller needs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jiesu.intelligence.retrieval import REPLY, Document, RetrievalIndex, product_index_dir, save
+from jiesu.intelligence.retrieval import load as load_index
+
+PREFIX = "reply:"
+
+
+def reply_document(reply_id: int, number: str, title: str, result: str) -> Document:
+    return Document(f"{PREFIX}{reply_id}", REPLY, title, result, {"ref": number, "reply_id": reply_id})
+
+
+def _watermark(index: RetrievalIndex) -> int:
+    ids = [doc.metadata.get("reply_id", 0) for doc in index.docs if doc.doc_id.startswith(PREFIX)]
+    return max(ids, default=0)
+
+
+def _load(directory: Path, rebuild: bool) -> RetrievalIndex:
+    if rebuild or not (directory / "meta.json").exists():
+        return RetrievalIndex()
+    return load_index(directory)  # a private copy: the cached one may be serving searches in this process
+
+
+def update(*, rebuild: bool = False, batch: int = 5000) -> int:
+    """Adds the replies approved since the last update (all of them with ``rebuild``); returns how many."""
+    from jiesu.tickets.models import Reply
+    from jiesu.tickets.states import ReplyReviewDecision
+
+    directory = product_index_dir()
+    index = _load(directory, rebuild)
+    new = (Reply.objects.filter(review_decision=ReplyReviewDecision.APPROVE, pk__gt=_watermark(index))
+           .order_by("pk").values_list("pk", "assignment__ticket__number", "assignment__ticket__title", "result"))
+    added = 0
+    for start in range(0, new.count(), batch):
+        docs = [reply_document(*row) for row in new[start:start + batch] if (row[3] or "").strip()]
+        added += index.add(docs)
+    if added or rebuild:
+        save(index, directory)
+    return added
