@@ -48,8 +48,8 @@ def operator_client(client, city):  # type: ignore[no-untyped-def]
 def test_the_page_is_keyboard_ready_and_in_chinese(operator_client):
     html = operator_client.get(URL).content.decode()
     assert "受理" in html and "诉求类型" in html and "告知诉求人的途径" in html
-    assert 'accesskey="s"' in html and "Alt+S" in html and "autofocus" in html
-    assert 'id="id_kind_consultation"' in html and 'accesskey="1"' in html
+    assert 'data-shortcut="s"' in html and "Alt+S" in html and "autofocus" in html
+    assert 'id="id_kind_consultation"' in html and 'aria-keyshortcuts="Alt+1"' in html
     assert 'value="handover"' in html and 'value="dispatch"' not in html  # an operator without dispatcher role
 
 

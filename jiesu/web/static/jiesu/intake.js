@@ -51,10 +51,27 @@
     if (event.target.id === "id_dispatch-lead_unit") event.target.dataset.touched = "1";
   });
 
+  // Alt+letter/digit shortcuts: [data-shortcut] elements (shown on screen); buttons and links are clicked,
+  // radio buttons chosen, fields focused. Handled here rather than with accesskey, whose modifier differs by browser.
   document.addEventListener("keydown", (event) => {
-    if (event.altKey && (event.key === "j" || event.key === "J")) {
-      const panel = $("#suggest-panel .btn-use") || $("#suggest-panel");
-      if (panel) { event.preventDefault(); panel.focus(); }
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const match = /^(Key|Digit)([A-Z0-9])$/.exec(event.code || "");
+    if (!match) return;
+    const key = match[2].toLowerCase();
+    let target = document.querySelector(`.intake [data-shortcut="${key}"]`);
+    if (key === "j") target = $("#suggest-panel .btn-use") || $("#suggest-panel");
+    if (!target) return;
+    event.preventDefault();
+    if (target.type === "radio") {
+      target.checked = true;
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+      target.focus();
+    } else if (target.type === "submit") {
+      target.form.requestSubmit(target);
+    } else if (target.tagName === "A") {
+      target.click();
+    } else {
+      target.focus();
     }
   });
 
@@ -70,7 +87,9 @@
       const root = $("#sg-root");
       if (root) setLeadUnit(root.dataset.firstUnit, false);
     }
-    if (target && target.id === "intake-work") focusFirst();
+  });
+  document.addEventListener("htmx:load", (event) => {
+    if (event.detail.elt && event.detail.elt.id === "intake-work") focusFirst();
   });
   document.addEventListener("DOMContentLoaded", focusFirst);
 })();

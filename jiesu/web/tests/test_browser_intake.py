@@ -1,0 +1,108 @@
+"""The intake screen in a real browser, with the demo city: an operator registers a heating complaint in 铁西区
+by keyboard alone, and answers a consultation with a knowledge article."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from jiesu.demo.runner import run_demo
+from jiesu.tickets.models import Ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_city(browser_page):  # type: ignore[no-untyped-def]
+    run_demo(io.StringIO())
+
+
+def _wait_ready(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Until htmx has swapped the picker in and settled it (the new select is enabled and has options)."""
+    page.wait_for_function(f"""() => {{
+        const el = document.querySelector('{selector}');
+        return el && !el.disabled && el.options.length > 1 && !document.querySelector('.htmx-settling, .htmx-request');
+    }}""")
+
+
+def test_an_operator_registers_a_heating_complaint_by_keyboard(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    login_as("operator")
+    page.goto("/intake/")
+    screenshot("intake-empty")
+    assert page.evaluate("document.activeElement.id") == "id_requester_phone"
+    page.keyboard.type("13904341234")
+    page.keyboard.press("Tab")
+    page.keyboard.type("李女士")
+    page.keyboard.press("Alt+3")  # 投诉
+    page.keyboard.press("Alt+T")
+    page.keyboard.type("阳光新城小区暖气不热")
+    page.keyboard.press("Tab")
+    page.keyboard.type("家里暖气从上周开始一直不热，室温只有十三度，家中有老人。")
+    page.keyboard.press("Alt+A")
+    page.keyboard.type("铁西区仁兴街道阳光新城小区3号楼2单元")
+    page.wait_for_function("document.querySelector('#id_region').value.startsWith('220302')")
+    page.keyboard.press("Alt+K")
+    for level in (1, 2, 3):
+        select = f"#id_category_{level}"
+        _wait_ready(page, select)
+        if level > 1:
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == select[1:]
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function(f"document.querySelector('{select}').value !== ''")
+    page.wait_for_function("document.querySelector('#id_category').value.length === 6")
+    page.wait_for_selector("#sg-catalog .btn-use")
+    screenshot("intake-filled")
+    page.keyboard.press("Alt+S")
+    page.wait_for_selector("#done-number")
+    screenshot("intake-saved")
+    ticket = Ticket.objects.select_related("region", "category").get(number=page.inner_text("#done-number"))
+    assert ticket.kind == "complaint" and ticket.status == "dispatching"
+    assert ticket.region.code.startswith("220302") and ticket.category.code.startswith("0101")
+    assert ticket.requester_phone == "13904341234" and "阳光新城" in ticket.address
+    assert page.evaluate("document.activeElement.id") == "id_requester_phone"  # ready for the next call
+
+
+def _knowledge_article_about_minimum_living_allowance():  # type: ignore[no-untyped-def]
+    from jiesu.knowledge import services
+    from jiesu.knowledge.answering import suggest_articles
+    from jiesu.org.models import Unit, User
+
+    found = suggest_articles("低保标准是多少", "", k=1)
+    if found:
+        return found[0].article
+    civil = Unit.objects.get(code="civil")
+    version = services.create_draft(User.objects.get(username="handler-civil"), unit=civil, kind="policy",
+                                    title="四平市城市低保标准", body_html="<p>四平市城市低保标准为每人每月710元。</p>")
+    services.submit(User.objects.get(username="handler-civil"), version)
+    return services.publish(User.objects.get(username="supervisor"), version).article
+
+
+def test_an_operator_answers_a_consultation_with_a_knowledge_article(browser_page, demo_city, login_as, screenshot):
+    article = _knowledge_article_about_minimum_living_allowance()
+    before = Ticket.objects.count()
+    page = browser_page
+    login_as("operator")
+    page.goto("/intake/")
+    page.keyboard.type("13604340000")
+    page.keyboard.press("Alt+1")  # 咨询
+    page.keyboard.press("Alt+T")
+    page.keyboard.type("低保标准是多少")
+    page.wait_for_selector(f'[data-use-article="{article.pk}"]')
+    screenshot("intake-consultation")
+    page.click(f'[data-use-article="{article.pk}"]')
+    assert page.is_checked("#id_disposition_answer")
+    page.keyboard.press("Alt+S")  # without the content: the error appears next to the field, nothing is saved
+    page.wait_for_selector("#id_content:focus")
+    assert "此项不能为空" in page.inner_text(".has-error") and Ticket.objects.count() == before
+    assert page.is_checked("#id_disposition_answer") and page.is_visible("#chosen-article")
+    screenshot("intake-error")
+    page.keyboard.type("市民来电询问城市低保标准。")
+    page.keyboard.press("Alt+S")
+    page.wait_for_selector("#done-number")
+    screenshot("intake-answered")
+    ticket = Ticket.objects.get(number=page.inner_text("#done-number"))
+    assert ticket.status == "closed" and ticket.answer_article_id == article.pk
+    assert "已办结" in page.inner_text(".intake-done")
