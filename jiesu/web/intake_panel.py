@@ -103,7 +103,7 @@ def _catalog_only(draft: dict[str, str]) -> Panel:
 def _articles(draft: dict[str, str]) -> list[Any]:
     from jiesu.knowledge.answering import suggest_articles
 
-    if draft.get("kind") and draft["kind"] != Kind.CONSULTATION and not draft.get("content"):
+    if draft.get("kind") not in ("", Kind.CONSULTATION):  # answers at intake are for consultations
         return []
     return suggest_articles(draft.get("title", ""), draft.get("content", ""), k=MAX_ARTICLES,
                             region=draft.get("region") or None)

@@ -67,7 +67,7 @@ def _accept_and_act(user: Any, post: Any, action: str) -> Ticket:
     try:
         ticket, created = services.accept_once(user, forms.accept_data(post),
                                                idempotency_key=post.get("idempotency_key") or None)
-    except ValidationFailed as exc:
+    except DomainError as exc:  # field errors, or e.g. a missing time limit or working calendar
         raise _Failed(exc.message, {k: [str(m) for m in v] for k, v in exc.field_errors.items()}) from exc
     if not created or not action:
         return ticket
@@ -120,6 +120,7 @@ def _page(request: HttpRequest, user: Any, *, values: Any, errors: dict[str, lis
                                       manual=values.get("region_manual") == "1"),
         "category_picker": forms.picker("category", values.get("category", "")),
         "panel": panel, "done": done, "done_url": ticket_url(done.number) if done else "",
+        "done_article": _chosen_article(str(done.answer_article_id or "")) if done else None,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex, "chosen_article": article,
         "lead_unit": values.get("dispatch-lead_unit") or _first_unit(panel),
     }

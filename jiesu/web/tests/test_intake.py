@@ -12,8 +12,6 @@ from jiesu.org.tests.factories import UserFactory
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.tests import conftest as lifecycle
-from jiesu.web import intake_panel
-from jiesu.web.intake_panel import Panel
 
 pytestmark = pytest.mark.django_db
 URL = "/intake/"
@@ -128,6 +126,19 @@ def test_a_dispatcher_dispatches_at_intake(client, city):
     assert ticket.status == "assigned" and ticket.lead_unit == city.heating
 
 
+def test_the_suggested_unit_is_preselected_for_a_dispatcher(client, city, monkeypatch):
+    from jiesu.intelligence import suggest
+
+    monkeypatch.setattr(suggest, "suggest_for_draft", lambda user, draft: _suggestions(city, learned=False))
+    client.force_login(UserFactory(username="opdisp", role=["operator", "dispatcher"], unit=city.centre,
+                                   scope="city"))
+    html = client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    assert 'data-first-unit="heating"' in html
+    response = client.post(URL, form(city, disposition="dispatch", title=""))  # an error: the page comes back
+    assert response.status_code == 400
+    assert '<option value="heating" selected>' in response.content.decode()
+
+
 def test_answering_a_consultation_directly(operator_client, city):
     operator_client.post(URL, form(city, kind="consultation", title="供暖期是哪天", disposition="answer",
                                    **{"answer-answer": "每年10月25日至次年4月5日。"}))
@@ -167,24 +178,44 @@ def test_the_learned_slot_is_hidden_without_an_active_model(operator_client, cit
     assert "派单建议" in html
 
 
-def test_the_learned_slot_shows_when_a_model_is_active(operator_client, city, monkeypatch):
-    from dataclasses import dataclass
+def _suggestions(city, *, learned: bool):  # type: ignore[no-untyped-def]
+    from datetime import datetime
 
-    @dataclass
-    class Category:
-        code: str
-        name: str
-        probability: float | None
-        source: str
+    from jiesu.intelligence import suggest
+    from jiesu.intelligence.duplicates import MergeCandidate
 
-    def fake(user, draft):  # type: ignore[no-untyped-def]
-        return Panel(learned_available=True, smart=True,
-                     categories=[Category(city.category.code, "城乡建设 / 供热", 0.91, "model")],
-                     units=[intake_panel.CatalogUnit(city.heating.pk, "heating", "供热公司", "model", "模型 0.88", 0.88)])
+    model = [suggest.CategorySuggestion(city.category.code, "城乡建设 / 供热", 0.91, "model")] if learned else []
+    units = [suggest.UnitOption(city.heating.pk, "heating", "供热公司", "catalog", "派单目录：供热 × 全市", 0.75)]
+    if learned:
+        units.append(suggest.UnitOption(city.urban.pk, "urban", "城管局", "model", "模型 0.62", 0.62))
+    merge = [MergeCandidate("20260302-0001", "阳光新城暖气不热", "办理中", datetime(2026, 3, 2, 8),
+                            "铁西区", 0.93, "同一地点、同类问题，3 天内")]
+    return suggest.Suggestions(place=None, categories=model, units=units, learned_available=learned,
+                               merge_candidates=merge, similar_cases=[], requester_history=[])
 
-    monkeypatch.setattr(intake_panel, "_smart", fake)
+
+@pytest.mark.parametrize("learned", [True, False])
+def test_the_learned_slot_follows_the_suggestion_service(operator_client, city, monkeypatch, learned):
+    from jiesu.intelligence import suggest
+
+    monkeypatch.setattr(suggest, "suggest_for_draft", lambda user, draft: _suggestions(city, learned=learned))
     html = operator_client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
-    assert "sg-learned" in html and "智能推荐" in html and "91%" in html and "模型 0.88" in html
+    assert ("sg-learned" in html) is learned and ("智能推荐" in html) is learned
+    assert ("91%" in html and "模型 0.62" in html and "城管局" in html) is learned
+    assert "供热公司" in html and "派单目录：供热 × 全市" in html  # the catalog part shows either way
+    assert 'data-use-merge="20260302-0001"' in html and "同一地点、同类问题，3 天内" in html
+    assert "智能建议暂不可用" not in html
+
+
+def test_a_failing_suggestion_service_falls_back_to_the_catalog(operator_client, city, monkeypatch):
+    from jiesu.intelligence import suggest
+
+    def broken(user, draft):  # type: ignore[no-untyped-def]
+        raise RuntimeError("index not built")
+
+    monkeypatch.setattr(suggest, "suggest_for_draft", broken)
+    html = operator_client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    assert "派单建议" in html and "智能建议暂不可用" in html and "sg-learned" not in html
 
 
 def test_the_region_picker_cascades(operator_client, city):
