@@ -118,6 +118,7 @@ _READY: dict[str, Callable[[Ticket, list[Assignment]], bool]] = {
     Action.CLOSE: lambda t, mine: t.status != State.VISITING or t.visits.filter(
         outcome=VisitOutcome.UNREACHABLE).exists(),
     Action.REOPEN: lambda t, mine: t.lead_unit_id is not None and t.closing_type != ClosingType.ANSWERED,
+    Action.REDISPATCH: lambda t, mine: any(a.unit.children.filter(is_active=True).exists() for a in mine),
 }
 
 

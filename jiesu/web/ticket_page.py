@@ -14,6 +14,7 @@ from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
 from jiesu.org.queries import region_path
 from jiesu.tickets import queries
+from jiesu.tickets.lifecycle import Transition
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import Action, State
 from jiesu.web.action_forms import ActionForm, form_for
@@ -26,6 +27,12 @@ PRIORITY = [Action.DISPATCH, Action.SIGN, Action.CONTACT, Action.REPLY, Action.R
 # Never opened by themselves: they undo or end the normal course, so the user has to choose them.
 NEVER_OPEN = {Action.REOPEN, Action.REJECT, Action.MERGE, Action.REQUEST_RETURN, Action.REDISPATCH, Action.HANDOVER}
 STATUS_KEY = "status"
+# What a field means in this action, where the field's own label cannot say it (otherwise the table's `requires`).
+HINTS = {
+    Action.REVIEW_RETURN: "同意退单时，可直接选择改派的主办单位；不选则退回待派单。",
+    Action.ADJUDICATE: "认定的单位负责办理；勾选“写入派单目录”后，同类诉求今后按此结论派单。",
+    Action.VISIT: "未接通时只选“未接通”；接通时须填写解决情况和满意度。",
+}
 
 
 @dataclass
@@ -47,7 +54,14 @@ def _state_label(value: Any) -> str:
         return ""
 
 
-def _action_label(value: str) -> str:
+# Events the sweep writes (not actions of the table), by the clock they concern.
+SWEEP_EVENTS = {"deadline_warning": "{clock}时限预警", "deadline_overdue": "{clock}超时"}
+CLOCK_LABELS = {"dispatch": "派单", "sign": "签收", "reply": "办理", "visit": "回访"}
+
+
+def _action_label(value: str, data: dict[str, Any] | None = None) -> str:
+    if value in SWEEP_EVENTS:
+        return SWEEP_EVENTS[value].format(clock=CLOCK_LABELS.get((data or {}).get("clock", ""), ""))
     try:
         return str(Action(value).label)
     except ValueError:
@@ -63,7 +77,7 @@ def _role_label(value: str) -> str:
 
 def timeline(ticket: Ticket) -> list[TimelineEntry]:
     return [TimelineEntry(
-        at=e.occurred_at, label=_action_label(e.action), actor=str(e.actor) if e.actor_id else "系统",
+        at=e.occurred_at, label=_action_label(e.action, e.data), actor=str(e.actor) if e.actor_id else "系统",
         unit=e.actor_unit_name, role=_role_label(e.actor_role) if e.actor_role else "", reason=e.reason,
         before=_state_label((e.before or {}).get(STATUS_KEY)), after=_state_label((e.after or {}).get(STATUS_KEY)),
     ) for e in queries.ticket_events(ticket).order_by("occurred_at", "id")]
@@ -79,19 +93,20 @@ def _dispatch_values(ticket: Ticket) -> tuple[dict[str, Any], str]:
     return values, f"建议：{best.reason}"
 
 
+def _form(ticket: Ticket, row: Transition) -> ActionForm:
+    values, hint = _dispatch_values(ticket) if row.action == Action.DISPATCH else ({}, "")
+    if row.action == Action.DISPATCH and ticket.category is not None:
+        values["category"] = ticket.category.code
+    form = form_for(row.action, values=values)
+    form.hint = hint or HINTS.get(row.action) or row.requires  # type: ignore[attr-defined]
+    return form
+
+
 def action_forms(user: Any, ticket: Ticket, *, failed: ActionForm | None = None) -> list[ActionForm]:
-    allowed = {row.action for row in queries.ready_actions(user, ticket)}
+    ready = {row.action: row for row in queries.ready_actions(user, ticket)}
     forms = []
-    for action in [a for a in PRIORITY if a in allowed]:
-        if failed is not None and failed.action == action:
-            forms.append(failed)
-            continue
-        values, hint = _dispatch_values(ticket) if action == Action.DISPATCH else ({}, "")
-        if action == Action.DISPATCH and ticket.category is not None:
-            values["category"] = ticket.category.code
-        form = form_for(action, values=values)
-        form.hint = hint  # type: ignore[attr-defined]
-        forms.append(form)
+    for action in [a for a in PRIORITY if a in ready]:
+        forms.append(failed if failed is not None and failed.action == action else _form(ticket, ready[action]))
     first = next((f for f in forms if f.action not in NEVER_OPEN), None)
     if first is not None:
         first.primary = True
@@ -107,9 +122,13 @@ def call_script(ticket: Ticket) -> dict[str, Any] | None:
             "unit": ticket.lead_unit.name if ticket.lead_unit else ""}
 
 
+def assignments_of(ticket: Ticket) -> list[Any]:
+    return list(ticket.assignments.select_related("unit").order_by("-is_current", "id"))
+
+
 def records(ticket: Ticket) -> dict[str, Any]:
     return {
-        "assignments": list(ticket.assignments.select_related("unit").order_by("-is_current", "id")),
+        "assignments": assignments_of(ticket),
         "replies": list(Reply.objects.filter(assignment__ticket=ticket).select_related("assignment__unit")
                         .order_by("id")),
         "visits": list(ticket.visits.order_by("id")),

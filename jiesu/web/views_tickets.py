@@ -21,7 +21,7 @@ from jiesu.tickets.lifecycle import BY_ACTION
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import Action
 from jiesu.web.action_forms import ActionForm, data_from_post, form_for
-from jiesu.web.ticket_page import page_context
+from jiesu.web.ticket_page import assignments_of, page_context
 
 
 def _ticket(user: Any, number: str) -> Ticket:
@@ -35,6 +35,14 @@ def _ticket(user: Any, number: str) -> Ticket:
 def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     ticket = _ticket(request.user, number)
     return render(request, "web/tickets/ticket.html", page_context(request.user, ticket))
+
+
+@login_required
+def ticket_clocks(request: HttpRequest, number: str) -> HttpResponse:
+    """The assignments and their deadlines alone, polled by the page so the working time left keeps counting."""
+    ticket = _ticket(request.user, number)
+    context = {"ticket": ticket, "assignments": assignments_of(ticket)}
+    return render(request, "web/tickets/_assignments.html", context)
 
 
 @login_required

@@ -25,6 +25,14 @@ def test_signing_is_offered_only_while_an_assignment_waits_for_it(city):
     assert "sign" in {row.action.value for row in queries.allowed_actions(city.heating_handler, ticket)}
 
 
+def test_passing_down_is_offered_to_units_with_sub_units_only(city):
+    ticket = ticket_in_state(city, State.ASSIGNED)
+    assert "redispatch" not in offered(city.heating_handler, ticket)
+    to_district = services.dispatch(city.dispatcher, services.accept(city.operator, city.ticket_data()),
+                                    lead_unit="tiexi")
+    assert "redispatch" in offered(city.subcentre_handler, to_district)
+
+
 def test_an_extension_under_review_holds_the_reply_and_shows_the_review(city):
     ticket = ticket_in_state(city, State.IN_PROGRESS)
     assert "review_extension" not in offered(city.dispatcher, ticket)

@@ -110,6 +110,26 @@ def test_the_page_shows_the_timeline_and_the_assignment_deadline(client, city):
         assert text in html, text
 
 
+def test_the_deadlines_are_polled_and_stay_in_scope(client, city):
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    assert 'hx-trigger="every 60s"' in page(client, city.heating_handler, ticket).content.decode()
+    clocks = client.get(reverse("web:ticket_clocks", args=[ticket.number]))
+    assert clocks.status_code == 200 and "供热公司" in clocks.content.decode()
+    client.force_login(city.urban_handler)
+    assert client.get(reverse("web:ticket_clocks", args=[ticket.number])).status_code == 404
+
+
+def test_deadline_marks_appear_in_the_timeline_in_chinese(client, city):
+    from datetime import timedelta
+
+    from jiesu.tickets.sweep import sweep
+
+    ticket = ticket_in_state(city, State.ASSIGNED)
+    sweep(lifecycle.FIXED_NOW + timedelta(days=2))
+    html = page(client, city.supervisor, ticket).content.decode()
+    assert "签收超时" in html and "deadline_overdue" not in html
+
+
 def test_the_adjudicator_sees_both_sides_and_the_catalog_option(client, city):
     ticket = ticket_in_state(city, State.ADJUDICATING)
     html = page(client, city.adjudicator, ticket).content.decode()
@@ -189,4 +209,8 @@ def test_every_desk_queue_shows_demo_tickets(client, settings):
             html = client.get(reverse("web:desk", args=[slug]), {"queue": name}).content.decode()
             if 'href="/tickets/' not in html:
                 empty.append((slug, name))
+                continue
+            number = html.split('href="/tickets/')[1].split("/")[0]
+            ticket_page = client.get(reverse("web:ticket", args=[number]))
+            assert ticket_page.status_code == 200 and "PydanticUndefined" not in ticket_page.content.decode()
     assert empty == []
