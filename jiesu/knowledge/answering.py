@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from jiesu.core.errors import ValidationFailed
 from jiesu.intelligence.pii import mask_personal_data
 from jiesu.knowledge import services
-from jiesu.knowledge.content import spoken_text, without_personal_numbers
+from jiesu.knowledge.content import body_snippet, spoken_text, without_personal_numbers
 from jiesu.knowledge.models import AnswerChannel, AnswerLog, Article, ArticleStatus, ArticleVersion
 from jiesu.knowledge.search_index import ArticleIndex, article_id_of, article_index, content_words
 
@@ -97,7 +97,7 @@ def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
         if not _applies(article, region_code):
             continue
         out.append(Suggestion(article, article.current, hit.score, confidence(index, article.pk, question),
-                              hit.snippet, hit.terms))
+                              body_snippet(article.current.body_text, hit.terms) or hit.snippet, hit.terms))
     out.sort(key=lambda s: s.confidence, reverse=True)
     return out[:k]
 

@@ -74,3 +74,14 @@ def without_personal_numbers(text: str) -> str:
             out += [text[last : item.start], _PLACEHOLDERS[item.kind]]
             last = item.end
     return _LONG_NUMBER.sub("[号码]", "".join([*out, (text or "")[last:]]))
+
+
+def body_snippet(text: str, terms: tuple[str, ...] | list[str], width: int = 110) -> str:
+    """About ``width`` characters of an article's text around the first query word found; "" if none is there."""
+    flat = " ".join((text or "").split())
+    hits = [flat.find(term) for term in terms if term and term in flat]
+    if not hits:
+        return ""
+    start = max(0, min(hits) - width // 4)
+    piece = flat[start : start + width]
+    return chinese_punctuation(("…" if start else "") + piece + ("…" if start + width < len(flat) else ""))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import restrict, scope_of
 from jiesu.knowledge.answering import Suggestion, confidence
+from jiesu.knowledge.content import body_snippet
 from jiesu.knowledge.models import Article, ArticleStatus, ArticleVersion
 from jiesu.knowledge.search_index import article_id_of, article_index
 
@@ -75,10 +76,16 @@ def search_articles(user: Any, q: str = "", *, kind: str = "", unit: Any = None,
     for hit in hits:
         article = allowed.get(article_id_of(hit))
         if article is not None and article.current is not None:
-            found = Suggestion(article, article.current, hit.score, confidence(index, article.pk, q), hit.snippet,
-                               hit.terms)
+            found = Suggestion(article, article.current, hit.score, confidence(index, article.pk, q),
+                               body_snippet(article.current.body_text, hit.terms) or hit.snippet, hit.terms)
             rows.append(SearchRow(article, article.current, found.highlighted, found.confidence))
-    return rows[:limit]
+    return (rows + _unpublished_by_title(qs, q))[:limit]
+
+
+def _unpublished_by_title(qs: QuerySet[Article], q: str) -> list[SearchRow]:
+    """Drafts and archived articles the user may see, by title (they are not in the answer index)."""
+    found = qs.exclude(status=ArticleStatus.PUBLISHED).filter(versions__title__icontains=q).distinct()
+    return [SearchRow(a, a.versions.first()) for a in found.order_by("-id")[:20]]
 
 
 def stale_articles(user: Any = None, *, today: date | None = None, months: int = STALE_MONTHS,

@@ -3,13 +3,14 @@ stale articles, 政策找人, figures, and answering a consultation with an arti
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiesu.catalog.models import Category
@@ -40,6 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/search.html", {
         "rows": rows, "q": g.get("q", ""), "kinds": ArticleKind.choices, "filters": g,
         "units": Unit.objects.filter(articles__isnull=False).distinct(),
+        "regions": Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT]).order_by("code"),
         "can_edit": has_perm(request.user, Perm.KNOWLEDGE_EDIT) or has_perm(request.user, Perm.KNOWLEDGE_PUBLISH),
     })
 
@@ -118,7 +120,9 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def review(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.KNOWLEDGE_VIEW)
     return render(request, "knowledge/review.html", {
-        "waiting": queries.awaiting_review(request.user), "stale": queries.stale_articles(request.user)})
+        "waiting": queries.awaiting_review(request.user), "stale": queries.stale_articles(request.user),
+        "soon": timezone.localdate() + timedelta(days=queries.EXPIRY_WARNING_DAYS),
+        "months": queries.STALE_MONTHS, "days": queries.EXPIRY_WARNING_DAYS})
 
 
 @login_required
@@ -142,8 +146,11 @@ def _situation(params: Any) -> dict[str, Any]:
 @login_required
 def figures_page(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.STATS_VIEW)
-    return render(request, "knowledge/figures.html", {"figures": figures.compute(_day(request.GET.get("start")),
-                                                                                 _day(request.GET.get("end")))})
+    start, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
+    if start and end and end < start:
+        messages.error(request, "结束日期不能早于开始日期，已显示最近 30 天。")
+        start = end = None
+    return render(request, "knowledge/figures.html", {"figures": figures.compute(start, end)})
 
 
 @login_required

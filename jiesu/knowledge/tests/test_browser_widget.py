@@ -69,3 +69,24 @@ def test_public_pages_show_no_personal_data(browser_page, articles, screenshot):
     assert "710元" in text
     for secret in ("13912345678", "220302199001011236"):
         assert secret not in text
+
+
+def test_staff_search_figures_and_review_pages_with_the_demo_city(browser_page, login_as, screenshot):
+    import io
+
+    from jiesu.demo.runner import run_demo
+
+    run_demo(io.StringIO())
+    page = browser_page
+    login_as("supervisor")
+    page.goto("/kb/?q=低保标准")
+    assert page.locator("mark").count() > 0
+    assert "四平市城市最低生活保障标准是多少" in page.locator("table").inner_text()
+    screenshot("kb-staff-search")
+    page.goto("/kb/figures/")
+    body = page.locator("main").inner_text()
+    assert "自动答复" in body and "四平市供热期是哪天到哪天" in body
+    screenshot("kb-staff-figures")
+    page.goto("/kb/review/")
+    assert "高龄津贴怎么申领" in page.locator("main").inner_text()
+    screenshot("kb-staff-review")

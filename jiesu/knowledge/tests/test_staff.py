@@ -99,3 +99,10 @@ def test_stale_articles_are_listed_for_their_unit(kb, client):
     assert "两年前的低保问答" in html and "缴费优惠" not in html
     services.create_draft(kb.editor, article=old.article)
     assert old.article in stale_articles(kb.editor)
+
+
+def test_drafts_are_found_by_title_after_the_published_hits(kb):
+    kb.published(title="城市低保标准", body_html="<p>城市低保标准为每人每月710元。</p>")
+    kb.draft(title="低保标准调整（征求意见稿）", body_html="<p>拟调整。</p>")
+    assert _rows(kb.editor, "低保标准") == ["城市低保标准", "低保标准调整（征求意见稿）"]
+    assert _rows(kb.heating_editor, "低保标准") == ["城市低保标准"]
