@@ -54,8 +54,8 @@ def _state_label(value: Any) -> str:
         return ""
 
 
-# Events the sweep writes (not actions of the table), by the clock they concern.
-SWEEP_EVENTS = {"deadline_warning": "{clock}时限预警", "deadline_overdue": "{clock}超时"}
+# Events that are not actions of the table: the sweep's marks (by the clock they concern) and attachments.
+SWEEP_EVENTS = {"deadline_warning": "{clock}时限预警", "deadline_overdue": "{clock}超时", "attach": "上传附件"}
 CLOCK_LABELS = {"dispatch": "派单", "sign": "签收", "reply": "办理", "visit": "回访"}
 
 

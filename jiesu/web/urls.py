@@ -18,6 +18,7 @@ urlpatterns = [
     path("desk/<slug:slug>/counts/", views_queues.desk_counts, name="desk_counts"),
     path("tickets/<str:number>/", views_tickets.ticket_page, name="ticket"),
     path("tickets/<str:number>/clocks/", views_tickets.ticket_clocks, name="ticket_clocks"),
+    path("tickets/<str:number>/attachments/", views_tickets.attach, name="ticket_attach"),
     path("tickets/<str:number>/requester/", views_tickets.reveal_requester, name="ticket_reveal"),
     path("tickets/<str:number>/actions/<str:action>/", views_tickets.act, name="ticket_act"),
 ]

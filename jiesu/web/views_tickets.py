@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jiesu.core.errors import DomainError, NotFound, ValidationFailed
 from jiesu.tickets import queries, services
+from jiesu.tickets.attachments import add_attachment
 from jiesu.tickets.lifecycle import BY_ACTION
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import Action
@@ -43,6 +44,28 @@ def ticket_clocks(request: HttpRequest, number: str) -> HttpResponse:
     ticket = _ticket(request.user, number)
     context = {"ticket": ticket, "assignments": assignments_of(ticket)}
     return render(request, "web/tickets/_assignments.html", context)
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, number: str) -> HttpResponse:
+    """Adds one file through `tickets.attachments.add_attachment` (which checks type, size and count)."""
+    ticket = _ticket(request.user, number)
+    errors: list[str] = []
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed(field_errors={"file": ["请先选择文件。"]})
+        add_attachment(request.user, ticket, upload)
+    except DomainError as exc:
+        errors = [str(m) for m in exc.field_errors.get("file", [])] or [str(exc.message)]
+    if not request.headers.get("HX-Request"):
+        if not errors:
+            return redirect("web:ticket", number=ticket.number)
+        context = page_context(request.user, ticket)
+        return render(request, "web/tickets/ticket.html", {**context, "attachment_errors": errors}, status=400)
+    context = {"ticket": ticket, "attachments": list(ticket.attachments.order_by("id")), "attachment_errors": errors}
+    return render(request, "web/tickets/_attachments.html", context)
 
 
 @login_required

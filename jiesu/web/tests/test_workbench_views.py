@@ -214,3 +214,19 @@ def test_every_desk_queue_shows_demo_tickets(client, settings):
             ticket_page = client.get(reverse("web:ticket", args=[number]))
             assert ticket_page.status_code == 200 and "PydanticUndefined" not in ticket_page.content.decode()
     assert empty == []
+
+
+def test_a_handler_uploads_an_attachment_and_a_wrong_file_is_explained(client, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    client.force_login(city.heating_handler)
+    url = reverse("web:ticket_attach", args=[ticket.number])
+    bad = client.post(url, {"file": SimpleUploadedFile("a.exe", b"MZ...")}, **HX).content.decode()
+    assert "不支持的文件类型" in bad and ticket.attachments.count() == 0
+    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    html = client.post(url, {"file": photo}, **HX).content.decode()
+    assert "现场.png" in html and f"/api/v1/tickets/{ticket.number}/attachments/" in html
+    assert "<strong>上传附件</strong>" in page(client, city.heating_handler, ticket).content.decode()  # timeline
+    client.force_login(city.urban_handler)
+    assert client.post(url, {"file": photo}, **HX).status_code == 404
