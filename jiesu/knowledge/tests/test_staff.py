@@ -106,3 +106,13 @@ def test_drafts_are_found_by_title_after_the_published_hits(kb):
     kb.draft(title="低保标准调整（征求意见稿）", body_html="<p>拟调整。</p>")
     assert _rows(kb.editor, "低保标准") == ["城市低保标准", "低保标准调整（征求意见稿）"]
     assert _rows(kb.heating_editor, "低保标准") == ["城市低保标准"]
+
+
+def test_admin_lists_articles_read_only_and_edits_standards(kb, admin_client):
+    version = kb.published(title="城市低保标准", body_html="<p>710元。</p>")
+    for name in ("article", "benefitstandard", "answerlog", "feedback"):
+        assert admin_client.get(reverse(f"admin:knowledge_{name}_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:knowledge_article_change", args=[version.article_id]))
+    assert page.status_code == 200 and "城市低保标准" in page.content.decode()
+    assert admin_client.get(reverse("admin:knowledge_article_add")).status_code == 403
+    assert admin_client.get(reverse("admin:knowledge_benefitstandard_add")).status_code == 200
