@@ -186,4 +186,7 @@ def picker(request: HttpRequest, tree: str) -> HttpResponse:
     changed = request.headers.get("HX-Trigger-Name", "")
     code = request.GET.get("code") or forms.picked_code(tree, request.GET, changed)
     manual = tree == "region" and (bool(changed) or request.GET.get("manual") == "1")
-    return render(request, "web/intake_picker.html", {"picker": forms.picker(tree, code, manual=manual)})
+    response = render(request, "web/intake_picker.html", {"picker": forms.picker(tree, code, manual=manual)})
+    if request.GET.get("code"):  # set from a suggestion, not by the operator's select: refresh the panel too
+        response["HX-Trigger"] = "intake-changed"
+    return response

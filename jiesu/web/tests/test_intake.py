@@ -221,6 +221,8 @@ def test_a_failing_suggestion_service_falls_back_to_the_catalog(operator_client,
 def test_the_region_picker_cascades(operator_client, city):
     html = operator_client.get(f"/intake/picker/region/?code={city.district.code}").content.decode()
     assert f'value="{city.district.code}" selected' in html and "铁西区" in html
-    html = operator_client.get(f"/intake/picker/category/?code={city.category.code}").content.decode()
+    response = operator_client.get(f"/intake/picker/category/?code={city.category.code}")
+    html = response.content.decode()
+    assert response["HX-Trigger"] == "intake-changed"  # a suggestion taken over refreshes the panel
     assert f'name="category" id="id_category" value="{city.category.code}"' in html
     assert operator_client.get("/intake/picker/nothing/").status_code == 404
