@@ -98,7 +98,7 @@ def _form(ticket: Ticket, row: Transition) -> ActionForm:
     if row.action == Action.DISPATCH and ticket.category is not None:
         values["category"] = ticket.category.code
     form = form_for(row.action, values=values)
-    form.hint = hint or HINTS.get(row.action) or row.requires  # type: ignore[attr-defined]
+    form.hint = hint or HINTS.get(row.action) or (f"条件：{row.requires}" if row.requires else "")  # type: ignore[attr-defined]
     return form
 
 

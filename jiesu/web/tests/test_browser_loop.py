@@ -175,6 +175,7 @@ def test_a_return_goes_to_adjudication_and_is_redispatched(browser_page, demo_ci
     _act(page, "adjudicate", {"responsible_unit": "heating", "legal_basis": "《吉林省城市供热条例》第五条",
                               "refusing_units": "urban", "add_to_catalog": True}, done="已研判定性")
     assert _status(page) == "待签收" and "四平市供热公司" in page.inner_text("#assignments")
+    assert "已写入派单目录" in page.inner_text("#adjudication") and "推诿单位" in page.inner_text("#adjudication")
 
     login_as("handler-heating")
     _open_from_queue(page, "unit", "to_sign", ticket)
