@@ -148,6 +148,8 @@ def dispositions_for(user: Any) -> list[tuple[str, str, str]]:
     if Role.OPERATOR in roles:
         wanted.append("handover")
     wanted += ["answer", "merge", "reject", ""]
+    if wanted[0] == "answer":  # neither role (e.g. a superuser): registering only is the safe default
+        wanted = ["", "answer", "merge", "reject"]
     return [(key, *DISPOSITIONS[key]) for key in wanted]
 
 

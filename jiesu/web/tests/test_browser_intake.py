@@ -116,3 +116,26 @@ def test_an_operator_answers_a_consultation_with_a_knowledge_article(browser_pag
     ticket = Ticket.objects.get(number=page.inner_text("#done-number"))
     assert ticket.status == "closed" and ticket.answer_article_id == article.pk
     assert "已办结" in page.inner_text(".intake-done")
+
+
+def test_an_emergency_is_not_accepted_and_the_transfer_is_recorded(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    login_as("operator")
+    page.goto("/intake/")
+    page.keyboard.type("13604341111")
+    page.keyboard.press("Alt+2")  # 求助
+    page.keyboard.press("Alt+T")
+    page.keyboard.type("家中老人摔倒昏迷")
+    page.keyboard.press("Tab")
+    page.keyboard.type("来电人称父亲在家中摔倒后昏迷，已指导拨打120并三方转接。")
+    page.check("#id_disposition_reject", force=True)
+    page.select_option("#id_reject-reason", "emergency")
+    page.select_option("#id_reject-transferred_to", "120")
+    page.fill("#id_reject-route", "已三方转接 120 急救中心")
+    page.focus("#id_reject-route")
+    _as_the_operator_sees_it(page, "intake-reject-window")
+    page.keyboard.press("Alt+S")
+    page.wait_for_selector("#done-number")
+    ticket = Ticket.objects.get(number=page.inner_text("#done-number"))
+    assert ticket.status == "rejected" and ticket.reject_reason == "emergency"
+    assert "不予受理" in page.inner_text(".intake-done") and "120" in page.inner_text(".intake-done")
