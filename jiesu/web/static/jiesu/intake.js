@@ -21,9 +21,10 @@
     if (!document.querySelector("input[name=kind]:checked")) $("#id_kind_consultation").checked = true;
     $("#id_answer-article_id").value = button.dataset.useArticle;
     $("#id_answer-answer").value = button.dataset.answer || "";
+    $("#id_answer-answer").readOnly = true;  // the answer is the article's text, recorded with it
     $("#chosen-article-title").textContent = button.dataset.title || "";
     $("#chosen-article").hidden = false;
-    $("#id_answer-answer").focus();
+    $("#intake-save").focus();
   }
 
   document.addEventListener("click", (event) => {
@@ -44,6 +45,8 @@
     if (button.hasAttribute("data-clear-article")) {
       $("#id_answer-article_id").value = "";
       $("#chosen-article").hidden = true;
+      $("#id_answer-answer").readOnly = false;
+      $("#id_answer-answer").focus();
     }
   });
 
