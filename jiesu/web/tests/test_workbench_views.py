@@ -230,3 +230,10 @@ def test_a_handler_uploads_an_attachment_and_a_wrong_file_is_explained(client, c
     assert "<strong>上传附件</strong>" in page(client, city.heating_handler, ticket).content.decode()  # timeline
     client.force_login(city.urban_handler)
     assert client.post(url, {"file": photo}, **HX).status_code == 404
+
+
+def test_the_desk_names_follow_the_language_switch(client, city):
+    client.force_login(city.heating_handler)
+    assert "承办工作台" in client.get(reverse("web:home")).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Unit workbench" in client.get(reverse("web:home")).content.decode()
