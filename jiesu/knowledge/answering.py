@@ -8,6 +8,7 @@ at or above ``settings.KNOWLEDGE_ANSWER_THRESHOLD`` (default ``DEFAULT_THRESHOLD
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from jiesu.knowledge.search_index import ArticleIndex, article_id_of, article_in
 
 DEFAULT_THRESHOLD = 0.55
 CANDIDATES = 50
+BATCH_EXTRA = 5  # candidates read beyond k per database round trip
 MAX_QUESTION = 500
 HANDOVER_TEXT = "这个问题需要工作人员为您解答，正在为您转接人工服务。"
 
@@ -59,16 +61,26 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
 
+def question_scorer(index: ArticleIndex, question: str) -> Callable[[int], float]:
+    """confidence(article_id) for one question, its words and bigrams worked out once."""
+    asked = content_words(question)
+    weights = {w: index.idf(w) for w in asked}
+    total = sum(weights.values())
+    grams = _bigrams(question)
+
+    def score(article_id: int) -> float:
+        found = index.words.get(article_id, frozenset())
+        coverage = sum(weights[w] for w in asked & found) / total if total else 0.0
+        similarity = max((2 * len(grams & _bigrams(p)) / (len(grams) + len(_bigrams(p)) or 1)
+                          for p in index.phrases.get(article_id, [])), default=0.0)
+        return round(min(1.0, 0.6 * coverage + 0.4 * similarity), 4)
+
+    return score
+
+
 def confidence(index: ArticleIndex, article_id: int, question: str) -> float:
     """0..1: rarity-weighted share of the question's words in the article, mixed with phrase similarity."""
-    asked = content_words(question)
-    found = index.words.get(article_id, frozenset())
-    total = sum(index.idf(w) for w in asked)
-    coverage = sum(index.idf(w) for w in asked & found) / total if total else 0.0
-    grams = _bigrams(question)
-    similarity = max((2 * len(grams & _bigrams(p)) / (len(grams) + len(_bigrams(p)) or 1)
-                      for p in index.phrases.get(article_id, [])), default=0.0)
-    return round(min(1.0, 0.6 * coverage + 0.4 * similarity), 4)
+    return question_scorer(index, question)(article_id)
 
 
 def _applies(article: Article, region_code: str | None) -> bool:
@@ -80,25 +92,31 @@ def _applies(article: Article, region_code: str | None) -> bool:
 
 def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
                      on: date | None = None) -> list[Suggestion]:
-    """The best published articles valid on ``on`` (today) for a request, most confident first."""
+    """The best published articles valid on ``on`` (today) for a request, most confident first.
+
+    Candidates are ranked by confidence from the index alone, then read from the database a few at a time
+    (most requests need one batch), skipping the unpublished, expired and those for other regions.
+    """
     on = on or timezone.localdate()
     region_code = getattr(region, "code", region) or None
     index = article_index()
-    hits = index.search(title, text, k=CANDIDATES)
-    ids = [article_id_of(hit) for hit in hits]
-    articles = (Article.objects.filter(pk__in=ids, status=ArticleStatus.PUBLISHED).select_related("current", "unit")
-                .prefetch_related("regions").in_bulk())
-    question = f"{title} {text}".strip()
-    out = []
-    for hit in hits:
-        article = articles.get(article_id_of(hit))
-        if article is None or not article.current or not article.current.valid_on(on):
-            continue
-        if not _applies(article, region_code):
-            continue
-        out.append(Suggestion(article, article.current, hit.score, confidence(index, article.pk, question),
-                              body_snippet(article.current.body_text, hit.terms) or hit.snippet, hit.terms))
-    out.sort(key=lambda s: s.confidence, reverse=True)
+    score = question_scorer(index, f"{title} {text}".strip())
+    ranked = sorted(((score(article_id_of(hit)), hit) for hit in index.search(title, text, k=CANDIDATES)),
+                    key=lambda pair: -pair[0])
+    out: list[Suggestion] = []
+    for start in range(0, len(ranked), k + BATCH_EXTRA):
+        batch = ranked[start : start + k + BATCH_EXTRA]
+        articles = (Article.objects.filter(pk__in=[article_id_of(h) for _, h in batch], status=ArticleStatus.PUBLISHED)
+                    .select_related("current", "unit").prefetch_related("regions").in_bulk())
+        for conf, hit in batch:
+            article = articles.get(article_id_of(hit))
+            if article is None or not article.current or not article.current.valid_on(on):
+                continue
+            if _applies(article, region_code):
+                out.append(Suggestion(article, article.current, hit.score, conf,
+                                      body_snippet(article.current.body_text, hit.terms) or hit.snippet, hit.terms))
+        if len(out) >= k:
+            break
     return out[:k]
 
 

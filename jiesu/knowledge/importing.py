@@ -171,6 +171,10 @@ def _values(record: dict[str, Any], problems: list[str], report: ImportReport) -
     if values.get("questions"):
         values["questions"] = values["questions"].replace("\n", ";")
     values["conditions"] = _conditions(record.get("conditions", ""), problems)
+    try:  # every field problem in one report, even when the row is already rejected for its unit
+        services.clean_fields({k: v for k, v in values.items() if k in services.TEXT_FIELDS})
+    except DomainError as exc:
+        problems += [f"{_label(name)}：{'；'.join(msgs)}" for name, msgs in exc.field_errors.items()]
     return values
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import restrict, scope_of
-from jiesu.knowledge.answering import Suggestion, confidence
+from jiesu.knowledge.answering import Suggestion, question_scorer
 from jiesu.knowledge.content import body_snippet
 from jiesu.knowledge.models import Article, ArticleStatus, ArticleVersion
 from jiesu.knowledge.search_index import article_id_of, article_index
@@ -73,10 +73,11 @@ def search_articles(user: Any, q: str = "", *, kind: str = "", unit: Any = None,
     hits = index.search(q, "", k=SEARCH_CANDIDATES)
     allowed = qs.filter(pk__in=[article_id_of(h) for h in hits], status=ArticleStatus.PUBLISHED).in_bulk()
     rows = []
+    score = question_scorer(index, q)
     for hit in hits:
         article = allowed.get(article_id_of(hit))
         if article is not None and article.current is not None:
-            found = Suggestion(article, article.current, hit.score, confidence(index, article.pk, q),
+            found = Suggestion(article, article.current, hit.score, score(article.pk),
                                body_snippet(article.current.body_text, hit.terms) or hit.snippet, hit.terms)
             rows.append(SearchRow(article, article.current, found.highlighted, found.confidence))
     return (rows + _unpublished_by_title(qs, q))[:limit]

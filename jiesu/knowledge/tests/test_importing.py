@@ -76,7 +76,8 @@ def test_one_bad_row_rejects_the_whole_file_with_reasons(kb, tmp_path):
     assert not report.applied and not Article.objects.exists()
     assert [row.outcome for row in report.rows] == ["created", "created", "rejected", "rejected"]
     reasons = " ".join(report.rows[2].reasons)
-    for expected in ("类型“传闻”无效", "主管单位“nowhere”不存在", "区划代码不存在：999999", "享受条件须为 JSON"):
+    for expected in ("类型“传闻”无效", "主管单位“nowhere”不存在", "区划代码不存在：999999", "享受条件须为 JSON",
+                     "标题：标题必填", "生效日期：日期“2025-13-01”格式应为"):
         assert expected in reasons
     assert "编号“MZ-001”在文件中重复" in report.rows[3].reasons[0]
     assert report.rows[2].line == "第 4 行"
