@@ -61,6 +61,9 @@ class Picker:
     value: str = ""
     chain: list[str] = field(default_factory=list)
     manual: bool = False
+    search: str = ""  # what the operator typed to find it
+    search_others: int = 0
+    search_missed: bool = False
 
 
 def _chain(tree: Tree, code: str) -> list[Any]:
@@ -104,6 +107,29 @@ def picked_code(tree_name: str, data: QueryDict, changed: str = "") -> str:
         if name == changed:
             break
     return code
+
+
+def category_paths() -> list[tuple[str, str]]:
+    """(code, "城乡建设 / 供热 / 暖气不热") of every active category, for finding one by typing."""
+    from jiesu.web.action_forms import category_code_choices
+
+    return category_code_choices()
+
+
+def find_category(text: str) -> tuple[str, int]:
+    """(code, how many other categories also match) for a typed path or a word of a category's name.
+
+    An exact path wins; otherwise the most specific category whose own name contains the text."""
+    wanted = "".join(text.split())
+    if not wanted:
+        return "", 0
+    paths = [(code, "".join(label.split())) for code, label in category_paths()]
+    exact = [code for code, label in paths if label == wanted]
+    if exact:
+        return exact[0], 0
+    found = [(label.count("/"), code) for code, label in paths if wanted in label.rsplit("/", 1)[-1]]
+    found.sort(key=lambda pair: -pair[0])
+    return (found[0][1], len(found) - 1) if found else ("", 0)
 
 
 # ---- the submission -------------------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ def _page(request: HttpRequest, user: Any, *, values: Any, errors: dict[str, lis
         "region_picker": forms.picker("region", values.get("region", ""),
                                       manual=values.get("region_manual") == "1"),
         "category_picker": forms.picker("category", values.get("category", "")),
+        "category_paths": forms.category_paths(),
         "panel": panel, "done": done, "done_url": ticket_url(done.number) if done else "",
         "done_article": _chosen_article(str(done.answer_article_id or "")) if done else None,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex, "chosen_article": article,
@@ -184,9 +185,20 @@ def picker(request: HttpRequest, tree: str) -> HttpResponse:
     if tree not in forms.TREES:
         raise Http404
     changed = request.headers.get("HX-Trigger-Name", "")
+    if changed == "category_search":
+        return _category_found(request, request.GET.get("category_search", ""))
     code = request.GET.get("code") or forms.picked_code(tree, request.GET, changed)
     manual = tree == "region" and (bool(changed) or request.GET.get("manual") == "1")
     response = render(request, "web/intake_picker.html", {"picker": forms.picker(tree, code, manual=manual)})
     if request.GET.get("code"):  # set from a suggestion, not by the operator's select: refresh the panel too
         response["HX-Trigger"] = "intake-changed"
+    return response
+
+
+def _category_found(request: HttpRequest, text: str) -> HttpResponse:
+    code, others = forms.find_category(text)
+    chosen = forms.picker("category", code or request.GET.get("category", ""))
+    chosen.search, chosen.search_others, chosen.search_missed = text.strip(), others, not code
+    response = render(request, "web/intake_picker.html", {"picker": chosen})
+    response["HX-Trigger"] = "intake-changed"
     return response

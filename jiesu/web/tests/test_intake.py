@@ -226,3 +226,14 @@ def test_the_region_picker_cascades(operator_client, city):
     assert response["HX-Trigger"] == "intake-changed"  # a suggestion taken over refreshes the panel
     assert f'name="category" id="id_category" value="{city.category.code}"' in html
     assert operator_client.get("/intake/picker/nothing/").status_code == 404
+
+
+def test_the_category_is_found_by_a_word_or_its_path(operator_client, city):
+    def search(text):  # type: ignore[no-untyped-def]
+        return operator_client.get("/intake/picker/category/", {"category_search": text},
+                                   HTTP_HX_TRIGGER_NAME="category_search").content.decode()
+
+    assert f'name="category" id="id_category" value="{city.category.code}"' in search("供热")
+    assert f'id="id_category" value="{city.category.code}"' in search("城乡建设 / 供热") and "按“城乡建设 / 供热”找到" in search("城乡建设 / 供热")
+    missed = search("火星")
+    assert "没有找到含“火星”的分类" in missed and 'id="id_category" value=""' in missed

@@ -50,6 +50,14 @@
     }
   });
 
+  // Enter in the category search looks the category up instead of saving the form.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.id === "id_category_search") {
+      event.preventDefault();
+      event.target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+
   document.addEventListener("change", (event) => {
     if (event.target.id === "id_dispatch-lead_unit") event.target.dataset.touched = "1";
   });
