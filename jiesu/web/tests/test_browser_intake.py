@@ -133,3 +133,28 @@ def test_an_emergency_is_not_accepted_and_the_transfer_is_recorded(browser_page,
     ticket = Ticket.objects.get(number=page.inner_text("#done-number"))
     assert ticket.status == "rejected" and ticket.reject_reason == "emergency"
     assert "不予受理" in page.inner_text(".intake-done") and "120" in page.inner_text(".intake-done")
+
+
+def test_a_repeat_call_is_merged_into_the_open_ticket(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    login_as("operator")
+    page.goto("/intake/")
+    page.keyboard.type("13504341234")
+    page.keyboard.press("Alt+3")
+    page.keyboard.press("Alt+T")
+    page.keyboard.type("阳光新城7号楼暖气不热")
+    page.keyboard.press("Tab")
+    page.keyboard.type("阳光新城小区7号楼2单元暖气片上面热下面凉，室温只有14度。")
+    page.keyboard.press("Alt+A")
+    page.keyboard.type("铁西区阳光新城小区7号楼")
+    candidate = page.locator("#sg-merge [data-use-merge]").first
+    candidate.wait_for()
+    number = candidate.get_attribute("data-use-merge")
+    screenshot("intake-merge-candidates")
+    candidate.click()
+    assert page.is_checked("#id_disposition_merge") and page.input_value("#id_merge-into") == number
+    page.keyboard.press("Alt+S")
+    page.wait_for_selector("#done-number")
+    ticket = Ticket.objects.select_related("merged_into").get(number=page.inner_text("#done-number"))
+    assert ticket.status == "merged" and ticket.merged_into.number == number
+    assert f"已并入 {number}" in page.inner_text(".intake-done")
