@@ -140,8 +140,7 @@ def records(ticket: Ticket) -> dict[str, Any]:
 
 
 def place(ticket: Ticket) -> str:
-    names = [r.name for r in region_path(ticket.region)] if ticket.region else []
-    return " ".join([*names, ticket.address]) if names or ticket.address else ""
+    return " › ".join(r.name for r in region_path(ticket.region)) if ticket.region else ""
 
 
 def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,

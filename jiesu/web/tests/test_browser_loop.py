@@ -46,8 +46,10 @@ def _act(page: Any, action: str, fields: dict[str, Any] | None = None, *, done: 
     page.wait_for_selector(f".alert-success:has-text('{done}')")
 
 
-def _open_from_queue(page: Any, desk: str, queue: str, ticket: Ticket) -> None:
+def _open_from_queue(page: Any, desk: str, queue: str, ticket: Ticket, screenshot: Any = None) -> None:
     page.goto(f"/desk/{desk}/?queue={queue}")
+    if screenshot is not None:
+        screenshot(f"desk-{desk}")
     page.click(f"a:has-text('{ticket.number}')")
     page.wait_for_selector("#ticket-body")
 
@@ -107,6 +109,9 @@ def _handler_signs_contacts_and_replies(page: Any, login_as: Any, screenshot: An
     page.click("#reveal")
     page.wait_for_selector("#requester:has-text('13843441234')")
     _act(page, "contact", {"method": "visit", "note": "已上门查看，暖气阀门堵塞"}, done="已联系诉求人")
+    page.set_input_files("#attach-file", files=[{"name": "现场照片.png", "mimeType": "image/png",
+                                                   "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}])
+    page.wait_for_selector("#attachments a:has-text('现场照片.png')")
     page.locator("#action-reply summary").click()
     page.locator("#action-reply button[type=submit]").click()
     page.wait_for_selector("#action-reply .field-error")
@@ -128,7 +133,7 @@ def _supervisor_approves(page: Any, login_as: Any, screenshot: Any, ticket: Tick
 
 def _visitor_records_satisfied_and_closes(page: Any, login_as: Any, screenshot: Any, ticket: Ticket) -> None:
     login_as("visitor")
-    _open_from_queue(page, "followup", "visiting", ticket)
+    _open_from_queue(page, "followup", "visiting", ticket, screenshot)
     assert "回访话术" in page.inner_text("body")
     screenshot("ticket-followup")
     _act(page, "visit", {"outcome": "reached", "resolution": "resolved", "satisfaction": "satisfied"},
@@ -168,7 +173,7 @@ def test_a_return_goes_to_adjudication_and_is_redispatched(browser_page, demo_ci
     assert _status(page) == "研判中"
 
     login_as("adjudicator")
-    _open_from_queue(page, "adjudication", "adjudicating", ticket)
+    _open_from_queue(page, "adjudication", "adjudicating", ticket, screenshot)
     sides = page.inner_text("#adjudication")
     assert "不属城管执法范围" in sides and "提请研判" in sides
     screenshot("ticket-adjudication")
