@@ -1,8 +1,8 @@
 """The intake screen's side panel: what the system proposes for the draft, gathered from the services.
 
-Smart suggestions come from ``jiesu.intelligence.suggest.suggest_for_draft``; while that module is not
-installed the panel falls back to the dispatch catalog alone. Knowledge-base answers always come from
-``jiesu.knowledge.answering.suggest_articles``.
+Smart suggestions come from ``jiesu.intelligence.suggest.suggest_for_draft``; should that service fail, the
+panel falls back to the dispatch catalog alone (a call must never wait for it). Knowledge-base answers come
+from ``jiesu.knowledge.answering.suggest_articles``.
 """
 
 from __future__ import annotations
@@ -74,12 +74,10 @@ def build_panel(user: Any, draft: dict[str, str]) -> Panel:
 
 
 def _smart(user: Any, draft: dict[str, str]) -> Panel | None:
+    from jiesu.intelligence import suggest
+
     try:
-        from jiesu.intelligence.suggest import suggest_for_draft
-    except ImportError:
-        return None
-    try:
-        s = suggest_for_draft(user, draft)
+        s = suggest.suggest_for_draft(user, draft)
     except Exception:  # a failing suggestion service must never stop a call from being registered
         log.exception("suggest_for_draft failed; the intake panel falls back to the catalog")
         return None
@@ -111,19 +109,6 @@ def _articles(draft: dict[str, str]) -> list[Any]:
 
 def requester_history(user: Any, phone: str) -> list[Any]:
     """Earlier tickets from this phone number that the user may see, newest first."""
-    try:
-        from jiesu.intelligence.suggest import requester_history as history
-    except ImportError:
-        return _history_fallback(user, phone)
+    from jiesu.intelligence.suggest import requester_history as history
+
     return history(user, phone)
-
-
-def _history_fallback(user: Any, phone: str) -> list[Any]:
-    from jiesu.tickets.queries import visible_tickets
-
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) < 7:
-        return []
-    rows = visible_tickets(user).filter(requester_phone=digits).order_by("-created_at")[:10]
-    return [{"number": t.number, "title": t.title, "state": t.get_status_display(), "created_at": t.created_at}
-            for t in rows]
