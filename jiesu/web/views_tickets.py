@@ -94,7 +94,7 @@ def _field_errors(exc: ValidationFailed, form_fields: set[str]) -> tuple[dict[st
 
 
 def _failed_form(action: str, post: Any, exc: DomainError) -> ActionForm:
-    values = {k: post.getlist(k) if len(post.getlist(k)) > 1 else post.get(k) for k in post}
+    values = data_from_post(action, post)
     names = {f.name for f in form_for(action).fields}
     if isinstance(exc, ValidationFailed):
         errors, message = _field_errors(exc, names)

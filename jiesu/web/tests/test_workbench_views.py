@@ -237,3 +237,14 @@ def test_the_desk_names_follow_the_language_switch(client, city):
     assert "承办工作台" in client.get(reverse("web:home")).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Unit workbench" in client.get(reverse("web:home")).content.decode()
+
+
+def test_a_failed_dispatch_keeps_what_was_chosen(client, city):
+    ticket = services.accept(city.operator, city.ticket_data())
+    client.force_login(city.dispatcher)
+    response = client.post(reverse("web:ticket_act", args=[ticket.number, "dispatch"]),
+                           {"lead_unit": "nonsense", "assist_units": ["urban"], "note": "请核实"}, **HX)
+    html = response.content.decode()
+    assert response["HX-Retarget"] == "#action-dispatch" and 'class="field-error"' in html
+    assert '<option value="urban" selected>' in html and "请核实" in html
+    assert Ticket.objects.get(pk=ticket.pk).status == State.RECEIVED
