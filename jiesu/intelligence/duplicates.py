@@ -119,9 +119,8 @@ def _compared(cleaned: str, minhash: Any, region_id: int | None, since: datetime
               ) -> dict[int, tuple[float, bool]]:
     """Candidate ticket ids → (estimated similarity, same region), at most MAX_RANKED of them. Near-exact
     repeats (segment keys) are always kept; band and same-place candidates only when their texts overlap."""
-    rows = lookup.keyed(sorted(sig.segment_probes(cleaned)), sig.band_keys(minhash), since, now, MAX_CANDIDATES)
-    if region_id is not None:
-        rows += lookup.same_place(region_id, since, now, SAME_PLACE_SCAN)
+    rows = lookup.candidates(sorted(sig.segment_probes(cleaned)), sig.band_keys(minhash), region_id, since, now,
+                             keyed_limit=MAX_CANDIDATES, place_limit=SAME_PLACE_SCAN)
     out: dict[int, tuple[float, bool, bool]] = {}
     for ticket_id, row_region, raw, exact in rows:
         same = region_id is not None and row_region == region_id
@@ -135,17 +134,20 @@ def _compared(cleaned: str, minhash: Any, region_id: int | None, since: datetime
 
 def _ranked(user: Any, draft: dict[str, Any], cleaned: str, compared: dict[int, tuple[float, bool]],
             region_id: int | None, now: datetime, limit: int) -> list[MergeCandidate]:
+    """The best candidates the user may see (the lookups already kept only open, unmerged tickets)."""
+    from jiesu.core.permissions import Perm
+    from jiesu.core.scope import scope_of
     from jiesu.tickets.queries import visible_tickets
-    from jiesu.tickets.states import OPEN_STATES
 
     if not compared:
         return []
-    rows = visible_tickets(user).filter(pk__in=list(compared), status__in=list(OPEN_STATES),
-                                        merged_into__isnull=True)
+    ordered = list(compared)  # best first
+    rows = visible_tickets(user)
     if draft.get("exclude_ticket"):
         rows = rows.exclude(number=draft["exclude_ticket"])
-    open_ids = sorted(rows.values_list("pk", flat=True), key=lambda pk: -compared[pk][0])[:limit * 3]
-    tickets = rows.filter(pk__in=open_ids).select_related("region").only(
+    if not scope_of(user, Perm.TICKET_VIEW).city_wide:  # a unit's staff: keep the best of what they see
+        ordered = [pk for pk in ordered if pk in set(rows.filter(pk__in=ordered).values_list("pk", flat=True))]
+    tickets = rows.filter(pk__in=ordered[:limit * 3]).select_related("region").only(
         "number", "title", "content", "status", "created_at", "region__name", "region__level")
     window = max(timedelta(days=window_days()), timedelta(hours=1))
     found = [_candidate(t, cleaned, compared[t.pk][1], now, window) for t in tickets]
