@@ -15,7 +15,7 @@ from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import require_perm
 from jiesu.knowledge import figures, services
-from jiesu.knowledge.answering import AnswerResult, answer_question
+from jiesu.knowledge.answering import AnswerResult, answer_question, hand_over_after_answer
 from jiesu.knowledge.models import AnswerLog
 
 router = Router(auth=AUTH, tags=["知识库 knowledge"])
@@ -109,17 +109,48 @@ def answer(request: HttpRequest) -> dict[str, Any]:
     return _present(request, result)
 
 
+class HandoverOut(Schema):
+    text: str
+    ticket_number: str | None = None
+    answer_id: int
+
+
+HANDOVER_BODY = _body_doc({"answer_id": 31, "caller_agrees_to_ticket": True, "phone": "13800000000"}, {
+    "answer_id": {"type": "integer"}, "caller_agrees_to_ticket": {"type": "boolean", "default": False},
+    "phone": {"type": "string"}}, ["answer_id"])
+
+
+@router.post("/answer/handover", response={200: HandoverOut, **ERRORS}, summary="听完自动答复后转人工",
+             openapi_extra=HANDOVER_BODY,
+             description="来电人听完自动答复仍要求人工服务时调用：计入“自动答复后转人工”，来电人同意时登记工单。")
+def handover(request: HttpRequest) -> dict[str, Any]:
+    user = actor_of(request)
+    require_perm(user, Perm.KNOWLEDGE_VIEW)
+    data = read_json(request)
+    result = hand_over_after_answer(_answer_log(data), caller_agrees_to_ticket=_flag(data, "caller_agrees_to_ticket"),
+                                    phone=_text(data, "phone") or None, actor=user)
+    return {"text": result.text, "ticket_number": getattr(result.ticket, "number", None),
+            "answer_id": result.log.pk if result.log else 0}
+
+
+def _answer_log(data: dict[str, Any]) -> AnswerLog:
+    answer_id = data.get("answer_id")
+    if isinstance(answer_id, bool) or not isinstance(answer_id, int):
+        raise ValidationFailed(field_errors={"answer_id": ["须为答复记录编号（整数）。"]})
+    log = AnswerLog.objects.filter(pk=answer_id).select_related("article").first()
+    if log is None:
+        raise NotFound("没有这条答复记录。")
+    return log
+
+
 @router.post("/answer/feedback", response={201: FeedbackOut, **ERRORS}, summary="答复评价（有帮助 / 没帮助）",
              openapi_extra=FEEDBACK_BODY)
 def feedback(request: HttpRequest) -> Status[dict[str, Any]]:
     user = actor_of(request)
     require_perm(user, Perm.KNOWLEDGE_VIEW)
     data = read_json(request)
-    answer_id = data.get("answer_id")
-    if isinstance(answer_id, bool) or not isinstance(answer_id, int):
-        raise ValidationFailed(field_errors={"answer_id": ["须为答复记录编号（整数）。"]})
-    log = AnswerLog.objects.filter(pk=answer_id, answered=True, article__isnull=False).first()
-    if log is None:
+    log = _answer_log(data)
+    if not log.answered or log.article is None:
         raise NotFound("没有这条自动答复记录（只有已答复的记录可以评价）。")
     saved = services.record_feedback(user, article=log.article, answer=log, helpful=_flag(data, "helpful"),
                                      comment=_text(data, "comment"))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.knowledge import services
-from jiesu.knowledge.answering import answer_question
+from jiesu.knowledge.answering import answer_question, hand_over_after_answer
 from jiesu.knowledge.models import AnswerLog, Article, BenefitStandard
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "demo_articles.json"
@@ -109,6 +109,8 @@ def _answers(ctx: Any) -> int:
         if helpful is not None and result.answered and result.article is not None:
             feedback = services.record_feedback(None, article=result.article, answer=result.log, helpful=helpful)
             type(feedback).objects.filter(pk=feedback.pk).update(created_at=moment)
+            if not helpful:  # the caller was not helped and asked for a person after all
+                hand_over_after_answer(result.log)
     return len(QUESTIONS)
 
 

@@ -31,10 +31,7 @@ def compute(start: date | None = None, end: date | None = None) -> dict[str, Any
     answers = Event.objects.filter(subject_type="ticket", action="answer", occurred_at__gte=since,
                                    occurred_at__lt=until)
     logs = AnswerLog.objects.filter(created_at__gte=since, created_at__lt=until)
-    automatic = logs.exclude(channel=AnswerChannel.INTAKE).aggregate(
-        asked=Count("id"), answered=Count("id", filter=Q(answered=True)),
-        handed_over=Count("id", filter=Q(handed_over=True)),
-        tickets=Count("id", filter=Q(ticket_id__isnull=False)))
+    automatic = _automatic(logs.exclude(channel=AnswerChannel.INTAKE))
     feedback = Feedback.objects.filter(created_at__gte=since, created_at__lt=until)
     return {
         "start": start.isoformat(), "end": end.isoformat(),
@@ -45,6 +42,16 @@ def compute(start: date | None = None, end: date | None = None) -> dict[str, Any
         "articles": _per_article(logs, feedback),
         "stale_by_unit": _stale_by_unit(),
     }
+
+
+def _automatic(logs: Any) -> dict[str, int]:
+    # Aggregate names must not shadow the fields "answered" and "handed_over" that the filters use.
+    n = logs.aggregate(a=Count("id"), b=Count("id", filter=Q(answered=True)),
+                       c=Count("id", filter=Q(handed_over=True, answered=False)),
+                       d=Count("id", filter=Q(handed_over=True, answered=True)),
+                       e=Count("id", filter=Q(ticket_id__isnull=False)))
+    return {"asked": n["a"], "answered": n["b"], "handed_over": n["c"], "answered_then_handed_over": n["d"],
+            "tickets": n["e"]}
 
 
 def _feedback_totals(feedback: Any) -> dict[str, int]:

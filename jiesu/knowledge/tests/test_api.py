@@ -91,7 +91,24 @@ def test_figures_for_supervisors_only(kb, heating_article, settings):
     _post(kb.operator, "/answer", {"question": "油烟扰民", "caller_agrees_to_ticket": True})
     client, headers = _client(kb.publisher)
     body = client.get("/api/v1/knowledge/figures", headers=headers).json()
-    assert body["automatic"] == {"asked": 2, "answered": 1, "handed_over": 1, "tickets": 1}
+    assert body["automatic"] == {"asked": 2, "answered": 1, "handed_over": 1, "answered_then_handed_over": 0,
+                                 "tickets": 1}
     assert body["articles"][0]["article_id"] == heating_article.article_id
     client, headers = _client(kb.operator)
     assert client.get("/api/v1/knowledge/figures", headers=headers).status_code == 403
+
+
+def test_a_caller_can_still_ask_for_a_person_after_an_automatic_answer(kb, heating_article, settings):
+    settings.KNOWLEDGE_ANSWER_THRESHOLD = 0.3
+    answer = _post(kb.operator, "/answer", {"question": "什么时候开始供暖"}).json()
+    response = _post(kb.operator, "/answer/handover", {"answer_id": answer["answer_id"],
+                                                       "caller_agrees_to_ticket": True, "phone": "13800000000"})
+    body = response.json()
+    assert response.status_code == 200 and body["ticket_number"] in body["text"]
+    log = AnswerLog.objects.get(pk=answer["answer_id"])
+    assert log.answered and log.handed_over and log.ticket_id == Ticket.objects.get().pk
+    again = _post(kb.operator, "/answer/handover", {"answer_id": answer["answer_id"]})
+    assert again.status_code == 409 and Ticket.objects.count() == 1
+    client, headers = _client(kb.publisher)
+    figures = client.get("/api/v1/knowledge/figures", headers=headers).json()["automatic"]
+    assert figures["answered_then_handed_over"] == 1 and figures["handed_over"] == 0 and figures["tickets"] == 1

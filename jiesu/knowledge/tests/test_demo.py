@@ -37,6 +37,7 @@ def test_demo_articles_state_their_source_and_fill_the_review_queue(demo):
 def test_demo_figures_have_numbers_and_loading_twice_changes_nothing(demo):
     result = figures.compute()
     assert result["automatic"]["answered"] > 10 and result["automatic"]["handed_over"] >= 2
+    assert result["automatic"]["answered_then_handed_over"] >= 1
     assert result["answered_with_article"] >= 2 and result["feedback"]["helpful"] > 0
     assert result["articles"] and result["stale_by_unit"]
     counts = (Article.objects.count(), AnswerLog.objects.count())
