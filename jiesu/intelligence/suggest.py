@@ -118,8 +118,9 @@ def _category(code: str) -> Category | None:
 
 
 def _region(code: str, place: PlaceMatch | None) -> Region | None:
-    """The region the form names, else the one found in the text (unless it is ambiguous)."""
-    if not code and place is not None and not place.ambiguous:
+    """The deeper of the region the form names and the one found in the text (found within the form's region,
+    so the two agree); an ambiguous place is not used."""
+    if place is not None and not place.ambiguous and len(place.code) > len(code):
         code = place.code
     return Region.objects.filter(code=code).select_related("parent__parent__parent__parent").first() if code else None
 

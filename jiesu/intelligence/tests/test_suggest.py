@@ -61,3 +61,11 @@ def test_unknown_codes_are_field_errors(world):  # noqa: F811
     with pytest.raises(ValidationFailed) as caught:
         suggest_for_draft(world.operator, {"category": "nope"})
     assert "诉求分类“nope”不存在" in caught.value.field_errors["category"][0]
+
+
+def test_a_community_found_in_the_address_refines_the_district_chosen_on_the_form(world):  # noqa: F811
+    s = suggest_for_draft(world.operator, {"category": "0101", "region": "220302", "address": "阳光新城3栋"})
+    assert s.place is not None and s.place.code == "220302001001"
+    assert [u.unit_code for u in s.units] == ["heating"]
+    other = suggest_for_draft(world.operator, {"category": "0101", "region": "220303", "address": "阳光新城3栋"})
+    assert other.place is None and other.units == []
