@@ -55,7 +55,11 @@ def _clear(since: datetime | None) -> None:
 
 
 def _write(built: list[tuple[TicketSignature, list[DuplicateKey]]]) -> None:
+    ids = [row.ticket_id for row, _ in built]
     with transaction.atomic():
+        # a ticket accepted while the rebuild runs may already have been indexed on accept
+        DuplicateKey.objects.filter(ticket_id__in=ids).delete()
+        TicketSignature.objects.filter(ticket_id__in=ids).delete()
         if connection.vendor == "postgresql":
             _copy(built)
         else:
