@@ -58,7 +58,8 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @xframe_options_exempt
 def feedback(request: HttpRequest) -> HttpResponse:
-    log = AnswerLog.objects.filter(pk=request.POST.get("answer") or 0, answered=True).first()
+    answer_id = request.POST.get("answer", "")
+    log = AnswerLog.objects.filter(pk=int(answer_id), answered=True).first() if answer_id.isdigit() else None
     if log is None or log.article is None:
         return HttpResponse("无法记录评价，请重新提问。", status=400)
     services.record_feedback(None, article=log.article, answer=log, helpful=request.POST.get("helpful") == "1")

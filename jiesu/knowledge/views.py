@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +17,19 @@ from django.views.decorators.http import require_POST
 from jiesu.catalog.models import Category
 from jiesu.core.errors import DomainError, ValidationFailed
 from jiesu.core.permissions import Perm
-from jiesu.core.scope import has_perm, require_perm
+from jiesu.core.scope import has_perm
 from jiesu.knowledge import eligibility, figures, queries, services
 from jiesu.knowledge.answering import answer_with_article, suggest_articles
 from jiesu.knowledge.forms import ArticleForm
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
 from jiesu.knowledge.promotion import promote_reply_to_faq
 from jiesu.org.models import Region, Unit
+
+
+def _require(user: Any, perm: Perm) -> None:
+    """A page the user's roles do not open is a 403 page, not an error."""
+    if not has_perm(user, perm):
+        raise PermissionDenied("您没有查看此页面的权限。")
 
 
 def _day(text: str | None) -> date | None:
@@ -34,7 +41,7 @@ def _day(text: str | None) -> date | None:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    _require(request.user, Perm.KNOWLEDGE_VIEW)
     g = request.GET
     rows = queries.search_articles(request.user, g.get("q", ""), kind=g.get("kind", ""), unit=g.get("unit", ""),
                                    region=g.get("region", ""), on=_day(g.get("on")))
@@ -77,7 +84,10 @@ def _save_form(request: HttpRequest, form: ArticleForm, version: ArticleVersion 
 
 @login_required
 def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    version = get_object_or_404(ArticleVersion, pk=pk) if pk else None
+    if not (has_perm(request.user, Perm.KNOWLEDGE_EDIT) or has_perm(request.user, Perm.KNOWLEDGE_PUBLISH)):
+        raise PermissionDenied("您没有编写知识的权限。")
+    editable = ArticleVersion.objects.filter(article__in=queries.editable_articles(request.user))
+    version = get_object_or_404(editable, pk=pk) if pk else None
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(version) if version else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +128,7 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    _require(request.user, Perm.KNOWLEDGE_VIEW)
     return render(request, "knowledge/review.html", {
         "waiting": queries.awaiting_review(request.user), "stale": queries.stale_articles(request.user),
         "soon": timezone.localdate() + timedelta(days=queries.EXPIRY_WARNING_DAYS),
@@ -127,7 +137,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def benefits(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, Perm.KNOWLEDGE_VIEW)
+    _require(request.user, Perm.KNOWLEDGE_VIEW)
     situation = _situation(request.GET)
     found = eligibility.benefits_for(situation) if situation else []
     return render(request, "knowledge/benefits.html", {"found": found, "situation": request.GET,
@@ -145,7 +155,7 @@ def _situation(params: Any) -> dict[str, Any]:
 
 @login_required
 def figures_page(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, Perm.STATS_VIEW)
+    _require(request.user, Perm.STATS_VIEW)
     start, end = _day(request.GET.get("start")), _day(request.GET.get("end"))
     if start and end and end < start:
         messages.error(request, "结束日期不能早于开始日期，已显示最近 30 天。")
@@ -158,12 +168,13 @@ def answer_ticket(request: HttpRequest, number: str) -> HttpResponse:
     """Answer a consultation with an article (the intake screen's panel does the same through the same function)."""
     from jiesu.tickets.models import Ticket
 
-    require_perm(request.user, Perm.TICKET_CREATE)
+    _require(request.user, Perm.TICKET_CREATE)
     ticket = get_object_or_404(Ticket, number=number)
     if request.method == "POST":
-        article = get_object_or_404(Article, pk=request.POST.get("article"))
+        article_id, version = request.POST.get("article", ""), request.POST.get("version", "")
+        article = get_object_or_404(Article, pk=int(article_id) if article_id.isdigit() else 0)
         try:
-            answer_with_article(request.user, ticket, article, int(request.POST.get("version") or 0) or None)
+            answer_with_article(request.user, ticket, article, int(version) if version.isdigit() else None)
             messages.success(request, f"工单 {ticket.number} 已直接答复办结。")
         except DomainError as exc:
             messages.error(request, str(exc.message))
