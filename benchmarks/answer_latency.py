@@ -12,7 +12,7 @@ measured). Then ``--requests`` questions — the demo questions, subjects of the
 unrelated ones, shuffled with a fixed seed — go through the Django test client with a bearer token, one at a
 time, as a voice front end would send them. Prints progress on stderr and one JSON object on stdout: the
 time to build the in-memory index (the first request), then p50/p95/p99/mean/max of the rest and the share
-answered automatically.
+answered automatically. The scratch database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -191,8 +191,26 @@ def main() -> None:
     insert(generate(replies, args.articles - Article.objects.filter(status="published").count()))
     published = Article.objects.filter(status="published").count()
     log(f"已发布知识 {published} 条；开始请求")
-    result = {"db": args.db, "published_articles": published, **measure(questions(replies, args.requests))}
-    print(json.dumps(result, ensure_ascii=False))
+    try:
+        result = {"db": args.db, "published_articles": published, **measure(questions(replies, args.requests))}
+        print(json.dumps(result, ensure_ascii=False))
+    finally:
+        cleanup(args.db)
+
+
+def cleanup(db: str) -> None:
+    """Drops the scratch database and its folder."""
+    import shutil
+
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(os.environ["JIESU_VAR_DIR"], ignore_errors=True)
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
 
 
 if __name__ == "__main__":
