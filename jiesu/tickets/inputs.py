@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from jiesu.catalog.models import Kind, Urgency
 from jiesu.core.errors import ValidationFailed
 from jiesu.tickets.states import (
     EmergencyLine,
@@ -156,11 +157,15 @@ _MESSAGES = {
 }
 
 
+_FIELD_MESSAGES = {("kind", "enum"): "诉求类型无效。", ("urgency", "enum"): "紧急程度无效。"}
+
+
 def field_errors_of(exc: PydanticValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors():
         name = ".".join(str(p) for p in err["loc"]) or "__all__"
-        errors.setdefault(name, []).append(_MESSAGES.get(err["type"], "输入有误。"))
+        message = _FIELD_MESSAGES.get((name, err["type"])) or _MESSAGES.get(err["type"], "输入有误。")
+        errors.setdefault(name, []).append(message)
     return errors
 
 
@@ -176,12 +181,12 @@ class AcceptInput(ActionInput):
 
     title: str = Field(min_length=1, max_length=200, description="诉求标题")
     content: str = Field(min_length=1, max_length=8000, description="诉求内容")
-    kind: str = Field(description="诉求类型：consultation help complaint report suggestion praise")
+    kind: Kind = Field(description="诉求类型：consultation help complaint report suggestion praise")
     channel: str = Field(default="phone", description="受理渠道代码")
     category: str | None = Field(default=None, description="诉求分类代码")
     region: str | None = Field(default=None, description="行政区划代码")
     address: str = Field(default="", max_length=200)
-    urgency: str = Field(default="normal", description="normal 或 urgent")
+    urgency: Urgency = Field(default=Urgency.NORMAL, description="normal 或 urgent")
     requester_name: str = Field(default="", max_length=60)
     requester_phone: str = Field(default="", max_length=40)
     is_anonymous: bool = False

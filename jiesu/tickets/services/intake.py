@@ -23,16 +23,6 @@ from jiesu.tickets.snapshot import snapshot
 from jiesu.tickets.states import OPEN_STATES, AssignmentRole, ClosingType, RejectReason, State
 
 
-def _check_choices(data: i.AcceptInput) -> None:
-    errors: dict[str, list[str]] = {}
-    if data.kind not in Kind.values:
-        errors["kind"] = ["诉求类型无效。"]
-    if data.urgency not in Urgency.values:
-        errors["urgency"] = ["紧急程度无效。"]
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-
-
 def _new_ticket(actor: Any, data: i.AcceptInput, idempotency_key: str | None) -> Ticket:
     now = clock.now()
     return Ticket(
@@ -58,7 +48,6 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
     require_perm(actor, Perm.TICKET_CREATE)
     data = i.parse_input(i.AcceptInput, raw)
     assert isinstance(data, i.AcceptInput)
-    _check_choices(data)
     key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
     try:
         with transaction.atomic():
