@@ -142,6 +142,13 @@ class AnswerResult:
     ticket: Any = None
     log: AnswerLog | None = None
 
+    @property
+    def has_more(self) -> bool:
+        """Whether the article says more than the short answer (so a page offers its full text)."""
+        if self.version is None:
+            return False
+        return len(spoken_text(self.version.body_text, limit=len(self.version.body_text) + 1)) > len(self.text)
+
 
 def answer_question(question: str, *, channel: str, caller_agrees_to_ticket: bool = False,
                     phone: str | None = None, region: Any = None, actor: Any = None) -> AnswerResult:

@@ -72,6 +72,7 @@ def test_answers_above_threshold_with_short_spoken_text_and_link(kb, heating_art
     assert result.text.startswith("四平市城区供热期为每年10月25日至次年4月5日") and len(result.text) <= 120
     assert "<" not in result.text
     assert result.url.endswith(f"/{heating_article.article_id}/")
+    assert not result.has_more
     log = AnswerLog.objects.get()
     assert log.answered and log.article_id == heating_article.article_id
     assert Article.objects.get(pk=heating_article.article_id).hits == 1

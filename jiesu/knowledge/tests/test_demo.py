@@ -47,7 +47,9 @@ def test_demo_figures_have_numbers_and_loading_twice_changes_nothing(demo):
 
 def test_demo_answers_and_policy_finds_people(demo):
     result = answer_question("低保标准是多少", channel="voice")
-    assert result.answered and "710元" in result.text
+    assert result.answered and "710元" in result.text and not result.has_more
+    longer = answer_question("不在户口所在地能办低保吗", channel="widget")
+    assert longer.answered and "常住地" in longer.text and longer.has_more
     found = {article.external_key: ev.status for article, ev in benefits_for({"age": 85, "hukou": "220302"})}
     assert found["demo-old-age-allowance"] == "matched"
     poor = benefits_for({"household_income_per_capita": 500, "no_work_ability": True, "no_supporter": True})
