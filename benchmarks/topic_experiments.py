@@ -1,6 +1,7 @@
 """Feature and model experiments for the topic classifier (Teddy Cup 2020 C data), one JSON line each.
 
-    .venv/bin/python benchmarks/topic_experiments.py --data-dir ../shared/data/teddy2020c --features char13_word --models svc lr ensemble
+    .venv/bin/python benchmarks/topic_experiments.py --data-dir ../shared/data/teddy2020c --features char13_word --models svc_bal calibrated_svc
+    ... --unlabelled messages_unlabelled.csv messages_with_votes.csv replies_dev.csv --use-unlabelled idf
 
 Each experiment reports: k-fold cross-validation (copies of a message kept in one fold) on topic_train_segmented.csv (macro-F1, accuracy) and the
 raw-text check: train on the training rows that are *not* copies of topic_dev_raw.csv messages (almost all
@@ -29,23 +30,26 @@ from jiesu.intelligence.topic_model import ModelConfig, build_estimator  # noqa:
 from jiesu.intelligence.training import duplicate_groups  # noqa: E402
 
 FEATURES: dict[str, FeatureConfig] = {
-    "char13_nofilter": FeatureConfig(use_words=False, vocab_filter="off"),
     "char13": FeatureConfig(use_words=False),
-    "char13_word": FeatureConfig(),
-    "char14_word": FeatureConfig(char_ngrams=(1, 4)),
+    "char13_filter": FeatureConfig(use_words=False, vocab_filter="on"),
+    "char13_word": FeatureConfig(),  # the product's default
+    "char13_word_filter": FeatureConfig(vocab_filter="on"),  # the default before (filter on pre-segmented text)
+    "char13_word_nomax": FeatureConfig(max_char_features=None),
+    "char14_word": FeatureConfig(char_ngrams=(1, 4), max_char_features=None),
     "char13_word12": FeatureConfig(word_ngrams=(1, 2)),
     "char13_word_nodigits": FeatureConfig(keep_digits=False),
 }
 MODELS: dict[str, ModelConfig] = {
-    "svc": ModelConfig(kind="svc"),
-    "svc_c1": ModelConfig(kind="svc", svc_c=1.0),
-    "svc_c025": ModelConfig(kind="svc", svc_c=0.25),
+    "svc": ModelConfig(kind="svc", class_weight=None),
+    "svc_c1": ModelConfig(kind="svc", svc_c=1.0, class_weight=None),
+    "svc_c025": ModelConfig(kind="svc", svc_c=0.25, class_weight=None),
     "svc_bal": ModelConfig(kind="svc", class_weight="balanced"),
-    "lr": ModelConfig(kind="lr"),
-    "sgd": ModelConfig(kind="sgd"),
+    "ridge": ModelConfig(kind="ridge", class_weight=None),
+    "lr": ModelConfig(kind="lr", class_weight=None),
+    "sgd": ModelConfig(kind="sgd", class_weight=None),
     "cnb": ModelConfig(kind="cnb"),
     "ensemble": ModelConfig(kind="ensemble"),
-    "calibrated_svc": ModelConfig(kind="calibrated_svc"),
+    "calibrated_svc": ModelConfig(kind="calibrated_svc"),  # the product's default
     "nbsvm": ModelConfig(kind="nbsvm"),
     "nbsvm_c01": ModelConfig(kind="nbsvm", svc_c=0.1),
     "ensemble_nb": ModelConfig(kind="ensemble_nb"),
@@ -60,6 +64,7 @@ def _scores(y_true, y_pred) -> dict[str, float]:  # type: ignore[no-untyped-def]
 
 UNLABELLED: list[list[str]] = []
 PSEUDO_MIN_PROB = 0.9
+USE_UNLABELLED = {"idf": False, "pseudo": True}
 
 
 def _fold_predictions(fcfg, models, train_docs, y_train, test_docs):  # type: ignore[no-untyped-def]
@@ -69,9 +74,11 @@ def _fold_predictions(fcfg, models, train_docs, y_train, test_docs):  # type: ig
     probability >= PSEUDO_MIN_PROB (self-training).
     """
     t0 = time.perf_counter()
-    feat = TextFeaturizer(fcfg).fit_tokens(train_docs, presegmented=True)
-    X, T = feat.transform_tokens(train_docs), feat.transform_tokens(test_docs)
-    U = feat.transform_tokens(UNLABELLED) if UNLABELLED else None
+    feat = TextFeaturizer(fcfg)
+    X = feat.fit_transform_tokens(train_docs, presegmented=True,
+                                  extra_docs=UNLABELLED if USE_UNLABELLED["idf"] else None)
+    T = feat.transform_tokens(test_docs)
+    U = feat.transform_tokens(UNLABELLED) if UNLABELLED and USE_UNLABELLED["pseudo"] else None
     feat_seconds = time.perf_counter() - t0
     out = {}
     for name in models:
@@ -98,7 +105,8 @@ def run(feature: str, models: list[str], data, folds: int) -> list[dict]:  # typ
             pred[m][te] = p
     print(f"[{feature}] dev check", file=sys.stderr, flush=True)
     dev = _fold_predictions(fcfg, models, [docs[i] for i in keep], y[keep], dev_docs)
-    tag = f"+self-training({len(UNLABELLED)}, p>={PSEUDO_MIN_PROB})" if UNLABELLED else ""
+    tag = f"+idf-on-unlabelled({len(UNLABELLED)})" if UNLABELLED and USE_UNLABELLED["idf"] else ""
+    tag += f"+self-training({len(UNLABELLED)}, p>={PSEUDO_MIN_PROB})" if UNLABELLED and USE_UNLABELLED["pseudo"] else ""
     return [{"features": feature, "model": m + tag, "cv_folds": folds, "cv": _scores(y, pred[m]),
              "dev_raw_heldout": _scores(dev_y, dev[m][0]),
              f"fit_seconds_{len(keep)}_rows": round(dev[m][1], 1)} for m in models]
@@ -112,6 +120,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--unlabelled", nargs="*", default=[], help="raw message files (留言主题, 留言详情)")
     parser.add_argument("--pseudo-min-prob", type=float, default=0.9)
+    parser.add_argument("--use-unlabelled", choices=["pseudo", "idf", "both"], default="pseudo",
+                        help="self-training, vocabulary/IDF fitted on them too, or both")
     args = parser.parse_args()
     texts, y, dev_texts, dev_y = load_teddy(args.data_dir)
     feat = TextFeaturizer(FeatureConfig())
@@ -119,6 +129,7 @@ def main() -> None:
     keep = np.flatnonzero(~overlap_with_dev(docs, dev_docs))
     global PSEUDO_MIN_PROB
     PSEUDO_MIN_PROB = args.pseudo_min_prob
+    USE_UNLABELLED.update(idf=args.use_unlabelled in ("idf", "both"), pseudo=args.use_unlabelled in ("pseudo", "both"))
     for name in args.unlabelled:
         unl = feat.tokenize_all(load_dataset(args.data_dir / name, DEV_TEXT_COLS).texts)
         copies = overlap_with_dev(unl, dev_docs)  # never self-train on the dev check's own messages
