@@ -35,6 +35,8 @@ FEATURES: dict[str, FeatureConfig] = {
     "char13_word": FeatureConfig(),  # the product's default
     "char13_word_filter": FeatureConfig(vocab_filter="on"),  # the default before (filter on pre-segmented text)
     "char13_word_nomax": FeatureConfig(max_char_features=None),
+    "char13_word_w05": FeatureConfig(word_weight=0.5),
+    "char13_word_w2": FeatureConfig(word_weight=2.0),
     "char14_word": FeatureConfig(char_ngrams=(1, 4), max_char_features=None),
     "char13_word12": FeatureConfig(word_ngrams=(1, 2)),
     "char13_word_nodigits": FeatureConfig(keep_digits=False),
