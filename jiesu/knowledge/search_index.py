@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -140,15 +141,30 @@ def article_index() -> ArticleIndex:
 def warm_up_in_background() -> threading.Thread:
     """Builds this process's index in a daemon thread, so a server's first answer does not wait for it
     (12,000 articles take about 25 s). Called once per server process from ``jiesu.wsgi``."""
-
-    def build() -> None:
-        try:
-            _INDEX.refresh()
-        except Exception:  # a server must start even when the index cannot be built yet (e.g. before migrate)
-            log.warning("knowledge index warm-up failed; it is built at the first search instead", exc_info=True)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=build, name="knowledge-index-warm-up", daemon=True)
+    global _WARM_UP_AT_FORK
+    if not _WARM_UP_AT_FORK and hasattr(os, "register_at_fork"):
+        # A process forked mid-build (gunicorn --preload) would inherit a lock held by a thread it does not
+        # have: give the child a fresh, empty index and build it there.
+        os.register_at_fork(after_in_child=_start_over_in_child)
+        _WARM_UP_AT_FORK = True
+    thread = threading.Thread(target=_build, name="knowledge-index-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+_WARM_UP_AT_FORK = False
+
+
+def _build() -> None:
+    try:
+        _INDEX.refresh()
+    except Exception:  # a server must start even when the index cannot be built yet (e.g. before migrate)
+        log.warning("knowledge index warm-up failed; it is built at the first search instead", exc_info=True)
+    finally:
+        connections.close_all()
+
+
+def _start_over_in_child() -> None:
+    _INDEX.lock = threading.RLock()
+    _INDEX._reset()
+    threading.Thread(target=_build, name="knowledge-index-warm-up", daemon=True).start()
