@@ -104,13 +104,15 @@ def _answers(ctx: Any) -> int:
     now = timezone.now()
     for question, channel, days_ago, helpful in QUESTIONS:
         result = answer_question(question, channel=channel)
+        log = result.log
+        assert log is not None, "answer_question always writes its log"
         moment = now - timedelta(days=days_ago, hours=days_ago % 7)
-        AnswerLog.objects.filter(pk=result.log.pk).update(created_at=moment)
+        AnswerLog.objects.filter(pk=log.pk).update(created_at=moment)
         if helpful is not None and result.answered and result.article is not None:
-            feedback = services.record_feedback(None, article=result.article, answer=result.log, helpful=helpful)
+            feedback = services.record_feedback(None, article=result.article, answer=log, helpful=helpful)
             type(feedback).objects.filter(pk=feedback.pk).update(created_at=moment)
             if not helpful:  # the caller was not helped and asked for a person after all
-                hand_over_after_answer(result.log)
+                hand_over_after_answer(log)
     return len(QUESTIONS)
 
 
