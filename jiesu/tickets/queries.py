@@ -197,11 +197,28 @@ def queue_label(name: str) -> str:
 
 
 def queue(user: Any, name: str) -> QuerySet[Ticket]:
+    if name in TIMED_QUEUES:
+        scope = scope_of(user, Perm.TICKET_VIEW)
+        if not scope.city_wide:  # a unit: its own sign-by and reply-by, not the centre's dispatch or visit clocks
+            return visible_tickets(user).filter(pk__in=_unit_clock_ids(scope.unit_ids, overdue=name == "overdue"))
     if name == "warning":
         return visible_tickets(user).filter(next_due_at__gte=clock.now(), pk__in=_warned_ids())
     if name == "overdue":
         return visible_tickets(user).filter(next_due_at__lt=clock.now())
     return visible_tickets(user).filter(QUEUES[name][1])
+
+
+def _unit_clock_ids(unit_ids: frozenset[int], *, overdue: bool) -> QuerySet[Any]:
+    """Tickets whose current assignment of one of these units is past (or, when not ``overdue``, warned and
+    not yet past) its sign-by or reply-by."""
+    now = clock.now()
+    if overdue:
+        late = (Q(status=AssignmentStatus.PENDING_SIGN, sign_due_at__lt=now)
+                | Q(status=AssignmentStatus.SIGNED, reply_due_at__lt=now))
+    else:
+        late = (Q(status=AssignmentStatus.PENDING_SIGN, sign_warn_at__lte=now, sign_due_at__gte=now)
+                | Q(status=AssignmentStatus.SIGNED, reply_warn_at__lte=now, reply_due_at__gte=now))
+    return Assignment.objects.filter(late, is_current=True, unit_id__in=unit_ids).values("ticket_id")
 
 
 def _warned_ids() -> QuerySet[Any]:

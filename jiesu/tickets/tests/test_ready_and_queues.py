@@ -77,3 +77,23 @@ def test_every_queue_has_a_chinese_name():
         assert label and all("\u4e00" <= ch <= "\u9fff" for ch in label)
     with pytest.raises(KeyError):
         queries.queue_label("nonsense")
+
+
+def test_a_units_timed_queues_follow_its_own_clocks_not_the_centres(city):
+    from datetime import timedelta
+
+    from jiesu.core import clock
+
+    signing = ticket_in_state(city, State.ASSIGNED)
+    visiting = ticket_in_state(city, State.VISITING)  # the centre's visit-by clock is running
+    lead = queries.lead_assignment(signing)
+    assert lead is not None and visiting.visit_due_at is not None
+    with clock.at(lead.sign_warn_at + timedelta(minutes=1)):
+        assert list(queries.queue(city.heating_handler, "warning")) == [signing]
+        assert not queries.queue(city.heating_handler, "overdue").exists()
+    later = max(lead.sign_due_at, visiting.visit_due_at) + timedelta(minutes=1)
+    with clock.at(later):
+        assert list(queries.queue(city.heating_handler, "overdue")) == [signing]
+        assert not queries.queue(city.heating_handler, "warning").exists()
+        assert set(queries.queue(city.supervisor, "overdue")) == {signing, visiting}
+        assert not queries.queue(city.urban_handler, "overdue").exists()
