@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import TextChoices
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.queries import category_choices
 from jiesu.org.models import Unit
@@ -21,22 +22,22 @@ from jiesu.tickets.lifecycle import BY_ACTION
 from jiesu.tickets.states import Action
 
 LABELS = {
-    "answer": "答复内容", "reason": "理由", "route": "告知诉求人的途径", "transferred_to": "已转接",
-    "note": "说明", "lead_unit": "主办单位", "assist_units": "协办单位", "category": "诉求分类",
-    "decision": "审核结论", "opinion": "意见", "responsible_unit": "认定的责任单位", "legal_basis": "法律依据",
-    "refusing_units": "推诿单位（将被通报）", "add_to_catalog": "将结论写入派单目录", "working_days": "工作日数",
-    "method": "联系方式", "result": "办理结果", "basis": "答复依据", "outcome": "回访结果",
-    "resolution": "解决情况", "satisfaction": "满意度", "into": "并入工单编号", "message": "催办内容",
-    "text": "督办要求",
+    "answer": _("答复内容"), "reason": _("理由"), "route": _("告知诉求人的途径"), "transferred_to": _("已转接"),
+    "note": _("说明"), "lead_unit": _("主办单位"), "assist_units": _("协办单位"), "category": _("诉求分类"),
+    "decision": _("审核结论"), "opinion": _("意见"), "responsible_unit": _("认定的责任单位"), "legal_basis": _("法律依据"),
+    "refusing_units": _("推诿单位（将被通报）"), "add_to_catalog": _("将结论写入派单目录"), "working_days": _("工作日数"),
+    "method": _("联系方式"), "result": _("办理结果"), "basis": _("答复依据"), "outcome": _("回访结果"),
+    "resolution": _("解决情况"), "satisfaction": _("满意度"), "into": _("并入工单编号"), "message": _("催办内容"),
+    "text": _("督办要求"),
 }
 PLACEHOLDERS = {
-    "route": "如：请向人民法院起诉", "reason": "写明理由，诉求人和审核人会看到", "into": "如 20261123-0001",
-    "result": "办理经过和结果", "basis": "法律法规或政策依据", "legal_basis": "如《吉林省城市供热条例》第五条",
+    "route": _("如：请向人民法院起诉"), "reason": _("写明理由，诉求人和审核人会看到"), "into": _("如 20261123-0001"),
+    "result": _("办理经过和结果"), "basis": _("法律法规或政策依据"), "legal_basis": _("如《吉林省城市供热条例》第五条"),
 }
 UNIT_FIELDS = {"lead_unit", "responsible_unit"}
 UNIT_LIST_FIELDS = {"assist_units", "refusing_units"}
 HIDDEN_FIELDS = {"assignment_id", "article_id"}
-METHODS = [("phone", "电话"), ("visit", "上门"), ("sms", "短信"), ("other", "其他")]
+METHODS = [("phone", _("电话")), ("visit", _("上门")), ("sms", _("短信")), ("other", _("其他"))]
 SHORT_TEXT = 200
 
 
@@ -98,7 +99,7 @@ def _widget(name: str, info: Any) -> tuple[str, list[tuple[str, str]]]:
     if name == "category":
         return "select", [(code, label) for code, label in category_code_choices()]
     if name == "method":
-        return "select", METHODS
+        return "select", [(value, str(label)) for value, label in METHODS]
     choices = _choices_of(kind)
     if choices is not None:
         return "select", choices
@@ -126,10 +127,10 @@ def form_for(action: str, *, values: dict[str, Any] | None = None,
         widget, choices = _widget(name, info)
         default = None if info.is_required() else info.get_default(call_default_factory=True)
         fields.append(FormField(
-            name=name, label=LABELS.get(name, info.description or name), widget=widget,
+            name=name, label=str(LABELS.get(name, info.description or name)), widget=widget,
             required=info.is_required(), choices=choices,
             value=values.get(name, "" if default is None else default),
-            placeholder=PLACEHOLDERS.get(name, ""), errors=[str(e) for e in errors.get(name, [])]))
+            placeholder=str(PLACEHOLDERS.get(name, "")), errors=[str(e) for e in errors.get(name, [])]))
     return ActionForm(action=action, label=str(row.action.label), fields=fields, message=message)
 
 

@@ -6,7 +6,7 @@ the request's filter, orders and pages the rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.models import Kind
 from jiesu.tickets import queries
@@ -22,12 +23,15 @@ from jiesu.tickets.states import State
 from jiesu.web.action_forms import unit_choices
 from jiesu.web.desks import DESKS, Desk, queue_tabs
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 20
-SORTS: dict[str, tuple[str, list[Any]]] = {
-    "due": ("剩余时间最少", [F("next_due_at").asc(nulls_last=True), "-created_at"]),
-    "newest": ("最新受理", ["-created_at", "-id"]),
-    "oldest": ("最早受理", ["created_at", "id"]),
-    "urgency": ("紧急优先", ["-urgency", F("next_due_at").asc(nulls_last=True)]),
+SORTS: dict[str, tuple[StrOrPromise, list[Any]]] = {
+    "due": (_("剩余时间最少"), [F("next_due_at").asc(nulls_last=True), "-created_at"]),
+    "newest": (_("最新受理"), ["-created_at", "-id"]),
+    "oldest": (_("最早受理"), ["created_at", "id"]),
+    "urgency": (_("紧急优先"), ["-urgency", F("next_due_at").asc(nulls_last=True)]),
 }
 FILTER_KEYS = ("q", "status", "unit", "kind", "sort")
 
@@ -67,7 +71,7 @@ def _list_context(desk: Desk, user: Any, request: HttpRequest) -> dict[str, Any]
         "filters": kept, "filtered": any(k in kept for k in ("q", "status", "unit", "kind")),
         "page_query": urlencode({"queue": name, **kept}),
         "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": unit_choices(),
-        "sorts": [(key, label) for key, (label, _) in SORTS.items()], "sort": request.GET.get("sort") or "due",
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()], "sort": request.GET.get("sort") or "due",
     }
 
 

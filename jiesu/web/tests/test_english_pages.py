@@ -1,0 +1,51 @@
+"""The workbench, the ticket page and intake follow the language switch; Chinese stays the default."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from jiesu.tickets.states import State
+from jiesu.tickets.tests import conftest as lifecycle
+from jiesu.tickets.tests.builders import ticket_in_state
+
+pytestmark = pytest.mark.django_db
+city = lifecycle.city
+fixed_clock = lifecycle.fixed_clock
+
+
+def english(client):  # type: ignore[no-untyped-def]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+
+def test_a_desk_switches_to_english_and_stays_chinese_by_default(client, city):
+    ticket_in_state(city, State.ASSIGNED)
+    client.force_login(city.heating_handler)
+    url = reverse("web:desk", args=["unit"])
+    chinese = client.get(url).content.decode()
+    assert "工单编号" in chinese and "待签收" in chinese and "全部状态" in chinese and "Ticket number" not in chinese
+    english(client)
+    html = client.get(url).content.decode()
+    assert "Ticket number" in html and "To sign for" in html and "All statuses" in html and "Least time left" in html
+    assert "工单编号" not in html and "全部状态" not in html
+
+
+def test_the_ticket_page_and_its_action_forms_switch_to_english(client, city):
+    ticket = ticket_in_state(city, State.ASSIGNED)
+    client.force_login(city.heating_handler)
+    url = reverse("web:ticket", args=[ticket.number])
+    assert "诉求内容" in client.get(url).content.decode()
+    english(client)
+    html = client.get(url).content.decode()
+    assert "Request details" in html and "Dispatch and time limits" in html and "History" in html
+    assert "Actions" in html and "Sign for" in html and "诉求内容" not in html and "派单与时限" not in html
+    assert ticket.title in html  # data stays as entered
+
+
+def test_the_intake_page_switches_to_english(client, city):
+    client.force_login(city.operator)
+    assert "受理 · 登记来电" in client.get(reverse("web:intake")).content.decode()
+    english(client)
+    html = client.get(reverse("web:intake")).content.decode()
+    assert "Intake · register a call" in html and "Requester" in html and "Place and category" in html
+    assert "受理 · 登记来电" not in html and "地点与分类" not in html
