@@ -10,6 +10,8 @@ from jiesu.intelligence.text import normalize, segment
 _LONG_DIGITS = re.compile(r"\d{5,}|\d*\*{2,}\d*")
 # Anything that is not a letter or digit separates n-gram runs (punctuation, spaces, quotes).
 _SEPARATORS = re.compile(r"[^\w]+|_")
+# Coded administrative units (A市, J11市, A3区) as in pseudonymised data and internal abbreviations.
+_PLACE_CODE = re.compile(r"[A-Z]\d*[省市县区]")
 
 
 def clean(text: str | None) -> str:
@@ -37,6 +39,11 @@ def char_ngrams(text: str, n: int) -> list[str]:
 def words(text: str) -> list[str]:
     """Segmented words, punctuation dropped."""
     return [w for w in segment(text) if not _SEPARATORS.fullmatch(w)]
+
+
+def places(text: str, names: tuple[str, ...] = ()) -> frozenset[str]:
+    """Administrative places named in cleaned text: coded units and any of the given place names."""
+    return frozenset(_PLACE_CODE.findall(text)) | frozenset(name for name in names if name in text)
 
 
 ANALYZERS = {

@@ -13,7 +13,7 @@ from math import log
 
 import numpy as np
 
-from jiesu.intelligence.retrieval.analysis import analyze, clean
+from jiesu.intelligence.retrieval.analysis import analyze, clean, places
 from jiesu.intelligence.retrieval.bm25 import BM25Field
 from jiesu.intelligence.retrieval.documents import Document, Hit
 from jiesu.intelligence.retrieval.rerank import Reranker
@@ -31,6 +31,7 @@ class Query:
     vectors: dict[str, tuple]  # field → (term ids, weights) in that field's vocabulary
     title_vector: tuple  # title bigrams alone
     words: set[str]
+    places: frozenset[str]
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Params:
     max_df: float = 0.5
     title_boost: float = 2.0
     candidates: int = 50
+    place_names: tuple[str, ...] = ()  # the city's place names, besides coded ones (A市), for place_conflict
 
 
 class RetrievalIndex:
@@ -49,6 +51,7 @@ class RetrievalIndex:
         self.rows: dict[str, int] = {}
         self.active = np.zeros(0, dtype=bool)
         self.lengths = np.zeros(0)
+        self.places: list[frozenset[str]] = []
         self.fields = {name: self._new_field() for name in FIELDS}
         self.reranker: Reranker | None = None
 
@@ -75,7 +78,11 @@ class RetrievalIndex:
         self.docs.extend(docs)
         self.active = np.concatenate([self.active, np.ones(len(docs), dtype=bool)])
         self.lengths = np.concatenate([self.lengths, [log(1 + len(text)) for text in texts]])
+        self.places.extend(self.places_of(text) for text in texts)
         return len(docs)
+
+    def places_of(self, cleaned_text: str) -> frozenset[str]:
+        return places(cleaned_text, tuple(self.params.place_names))
 
     def query(self, title: str, text: str) -> Query:
         title, text = clean(title), clean(text)
@@ -83,7 +90,7 @@ class RetrievalIndex:
                   for name in FIELDS}
         vectors = {name: self.fields[name].query_vector(tokens[name]) for name in FIELDS}
         title_vector = self.fields["c2"].query_vector(_weighted(analyze(title, "c2"), [], 1.0))
-        return Query(title, text, tokens, vectors, title_vector, set(tokens["w"]))
+        return Query(title, text, tokens, vectors, title_vector, set(tokens["w"]), self.places_of(f"{title} {text}"))
 
     def search(self, query_title: str, query_text: str = "", k: int = 10,
                kinds: Iterable[str] | None = None) -> list[Hit]:
@@ -133,8 +140,14 @@ class RetrievalIndex:
             scores["w"]["cosine"],
             scores["c2"]["coverage"],
             self.lengths[candidates],
+            self._place_conflicts(query.places, candidates),
         ]
         return np.column_stack(columns).astype(np.float64)
+
+    def _place_conflicts(self, wanted: frozenset[str], candidates: np.ndarray) -> np.ndarray:
+        """1 where both the query and the document name places and none is shared (another district's case)."""
+        return np.array([float(bool(wanted) and bool(self.places[row]) and not wanted & self.places[row])
+                         for row in candidates])
 
     def _hit(self, row: int, score: float, query: Query) -> Hit:
         doc = self.docs[row]

@@ -12,7 +12,7 @@ import numpy as np
 
 FEATURES = (
     "fused", "log_rank", "bm25_c1", "bm25_c2", "bm25_c3", "bm25_w", "bm25_title_c2",
-    "cos_c2", "cos_c3", "cos_w", "coverage_c2", "log_length",
+    "cos_c2", "cos_c3", "cos_w", "coverage_c2", "log_length", "place_conflict",
 )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from jiesu.intelligence.retrieval.analysis import clean
 from jiesu.intelligence.retrieval.bm25 import BM25Field
 from jiesu.intelligence.retrieval.documents import Document, Hit
 from jiesu.intelligence.retrieval.index import FIELDS, Params, RetrievalIndex
@@ -68,6 +69,7 @@ def load(directory: str | Path) -> RetrievalIndex:
     index.active = np.array([record.get("active", True) for record in records], dtype=bool)
     index.rows = {doc.doc_id: row for row, doc in enumerate(index.docs) if index.active[row]}
     index.lengths = np.load(directory / "lengths.npy")
+    index.places = [index.places_of(clean(f"{doc.title} {doc.text}")) for doc in index.docs]
     index.reranker = Reranker.from_json(meta["reranker"]) if meta.get("reranker") else None
     return index
 

@@ -112,3 +112,35 @@ def test_similar_cases_uses_the_saved_product_index(settings, tmp_path, index):
     save(index, tmp_path / "index" / "retrieval")
     title, text, _ = TOPICS[1]
     assert similar_cases(title, text, k=1)[0].doc_id == "r1"
+
+
+def test_places_are_coded_units_and_given_names():
+    from jiesu.intelligence.retrieval.analysis import places
+
+    assert places("J11市A3区的路灯，西地省") == {"J11市", "A3区"}
+    assert places("平城区幸福路路灯", ("平城区", "东城区")) == {"平城区"}
+    assert places("路灯不亮") == frozenset()
+
+
+def test_place_conflict_marks_replies_about_another_place_only():
+    from jiesu.intelligence.retrieval.index import Params
+    from jiesu.intelligence.retrieval.rerank import FEATURES
+
+    built = RetrievalIndex(Params(max_df=1.0))  # three documents: keep the shared terms' weight
+    built.add([Document("a", REPLY, "", "A3区公租房申请材料：身份证、户口簿。"),
+               Document("b", REPLY, "", "J11市公租房申请材料：身份证、户口簿。"),
+               Document("c", REPLY, "", "公租房申请材料：身份证、户口簿、收入证明。")])
+    query = built.query("A3区公租房申请", "需要什么材料")
+    candidates, fused = built.first_stage(query)
+    conflict = built.features(query, candidates, fused)[:, FEATURES.index("place_conflict")]
+    by_id = {built.docs[row].doc_id: value for row, value in zip(candidates, conflict, strict=True)}
+    assert by_id == {"a": 0.0, "b": 1.0, "c": 0.0}
+
+
+def test_place_names_survive_save_and_load(tmp_path):
+    from jiesu.intelligence.retrieval.index import Params
+
+    built = RetrievalIndex(Params(place_names=("平城区",)))
+    built.add([reply(0)])
+    loaded = load(save(built, tmp_path / "idx"))
+    assert loaded.places == built.places == [frozenset({"平城区"})]
