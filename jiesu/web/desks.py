@@ -19,7 +19,7 @@ class Desk:
     title: Any
     roles: frozenset[str]
     queues: tuple[str, ...]
-    intro: str
+    intro: Any
     icon: str = "•"
 
     def allows(self, user: Any) -> bool:
@@ -33,19 +33,19 @@ class Desk:
 DESKS: dict[str, Desk] = {d.slug: d for d in [
     Desk("dispatch", _("派单台"), frozenset({Role.DISPATCHER, Role.OPERATOR}),
          ("dispatching", "return_review", "extension_review", "adjudicating"),
-         "核对分类后派给承办单位；审核退单和延期申请，单位之间有争议的提请研判定性。", "⇢"),
+         _("核对分类后派给承办单位；审核退单和延期申请，单位之间有争议的提请研判定性。"), "⇢"),
     Desk("unit", _("承办工作台"), frozenset({Role.HANDLER}),
          ("to_sign", "in_progress", "warning", "overdue", "reopened"),
-         "在签收时限内签收，联系诉求人，办理后写明结果和依据答复；不属本单位职责的申请退单。", "✎"),
+         _("在签收时限内签收，联系诉求人，办理后写明结果和依据答复；不属本单位职责的申请退单。"), "✎"),
     Desk("supervision", _("督办台"), frozenset({Role.SUPERVISOR}),
          ("overdue", "warning", "reply_review", "supervised", "reopened"),
-         "盯紧超期和预警工单，催办、督办；答复送达诉求人之前审核。", "⚑"),
+         _("盯紧超期和预警工单，催办、督办；答复送达诉求人之前审核。"), "⚑"),
     Desk("followup", _("回访"), frozenset({Role.VISITOR}),
          ("visiting", "reopened"),
-         "按时回访诉求人：问题是否解决、是否满意；未解决或不满意的工单发起重办。", "☎"),
+         _("按时回访诉求人：问题是否解决、是否满意；未解决或不满意的工单发起重办。"), "☎"),
     Desk("adjudication", _("研判定性"), frozenset({Role.ADJUDICATOR}),
          ("adjudicating",),
-         "听取承办单位和中心双方理由，认定责任单位并写明法律依据；结论可写入派单目录。", "⚖"),
+         _("听取承办单位和中心双方理由，认定责任单位并写明法律依据；结论可写入派单目录。"), "⚖"),
 ]}
 
 

@@ -1,9 +1,11 @@
-"""Working time left, as a short Chinese phrase: "剩余 3小时20分", "超时 1天2小时" (days are working days)."""
+"""Working time left, as a short phrase in the active language: "剩余 3小时20分", "超时 1天2小时" (working days)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.utils.translation import gettext as _
 
 from jiesu.core import clock
 from jiesu.core.errors import CalendarMissing
@@ -30,10 +32,10 @@ def span_text(minutes: int, day_minutes: int) -> str:
     days, rest = divmod(minutes, day_minutes) if day_minutes > 0 else (0, minutes)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}天{hours}小时" if hours else f"{days}天"
+        return _("%(d)s天%(h)s小时") % {"d": days, "h": hours} if hours else _("%(d)s天") % {"d": days}
     if hours:
-        return f"{hours}小时{mins}分" if mins else f"{hours}小时"
-    return f"{mins}分钟"
+        return _("%(h)s小时%(m)s分") % {"h": hours, "m": mins} if mins else _("%(h)s小时") % {"h": hours}
+    return _("%(m)s分钟") % {"m": mins}
 
 
 def time_left(due_at: datetime | None, now: datetime | None = None) -> TimeLeft | None:
@@ -46,4 +48,4 @@ def time_left(due_at: datetime | None, now: datetime | None = None) -> TimeLeft 
         return None
     day_minutes = int(calendar.day_length.total_seconds() // 60)
     text = span_text(minutes, day_minutes)
-    return TimeLeft(minutes, f"超时 {text}" if minutes < 0 else f"剩余 {text}")
+    return TimeLeft(minutes, _("超时 %(t)s") % {"t": text} if minutes < 0 else _("剩余 %(t)s") % {"t": text})

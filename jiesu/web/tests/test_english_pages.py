@@ -23,11 +23,13 @@ def test_a_desk_switches_to_english_and_stays_chinese_by_default(client, city):
     client.force_login(city.heating_handler)
     url = reverse("web:desk", args=["unit"])
     chinese = client.get(url).content.decode()
-    assert "工单编号" in chinese and "待签收" in chinese and "全部状态" in chinese and "Ticket number" not in chinese
+    assert "工单编号" in chinese and "待签收" in chinese and ("剩余 " in chinese or "超时 " in chinese)
+    assert "全部状态" in chinese and "Ticket number" not in chinese
     english(client)
     html = client.get(url).content.decode()
     assert "Ticket number" in html and "To sign for" in html and "All statuses" in html and "Least time left" in html
     assert "工单编号" not in html and "全部状态" not in html
+    assert "Sign for tickets in time" in html and ("left</span>" in html or "overdue</span>" in html)
 
 
 def test_the_ticket_page_and_its_action_forms_switch_to_english(client, city):
