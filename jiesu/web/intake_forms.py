@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.models import Category, Kind, Urgency
 from jiesu.catalog.queries import active_channels
@@ -21,12 +22,12 @@ ACCEPT_FLAGS = ("is_anonymous", "is_whistleblower")
 
 # What the operator does with the call once it is registered; "" registers only.
 DISPOSITIONS = {
-    "handover": ("转派单", "登记后交派单员派单"),
-    "dispatch": ("直接派单", "登记后立即派给承办单位"),
-    "answer": ("直接答复", "咨询当场答复并办结"),
-    "merge": ("并单", "并入一张在办工单"),
-    "reject": ("不予受理", "告知诉求人其他途径"),
-    "": ("仅登记", "只登记，稍后处理"),
+    "handover": (_("转派单"), _("登记后交派单员派单")),
+    "dispatch": (_("直接派单"), _("登记后立即派给承办单位")),
+    "answer": (_("直接答复"), _("咨询当场答复并办结")),
+    "merge": (_("并单"), _("并入一张在办工单")),
+    "reject": (_("不予受理"), _("告知诉求人其他途径")),
+    "": (_("仅登记"), _("只登记，稍后处理")),
 }
 KIND_KEYS = {"consultation": "1", "help": "2", "complaint": "3", "report": "4", "suggestion": "5", "praise": "6"}
 
@@ -176,7 +177,7 @@ def dispositions_for(user: Any) -> list[tuple[str, str, str]]:
     wanted += ["answer", "merge", "reject", ""]
     if wanted[0] == "answer":  # neither role (e.g. a superuser): registering only is the safe default
         wanted = ["", "answer", "merge", "reject"]
-    return [(key, *DISPOSITIONS[key]) for key in wanted]
+    return [(key, str(DISPOSITIONS[key][0]), str(DISPOSITIONS[key][1])) for key in wanted]
 
 
 def choices() -> dict[str, Any]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
@@ -55,13 +58,14 @@ def _state_label(value: Any) -> str:
 
 
 # Events that are not actions of the table: the sweep's marks (by the clock they concern) and attachments.
-SWEEP_EVENTS = {"deadline_warning": "{clock}时限预警", "deadline_overdue": "{clock}超时", "attach": "上传附件"}
-CLOCK_LABELS = {"dispatch": "派单", "sign": "签收", "reply": "办理", "visit": "回访"}
+SWEEP_EVENTS = {"deadline_warning": _("{clock}时限预警"), "deadline_overdue": _("{clock}超时"), "attach": _("上传附件")}
+CLOCK_LABELS = {"dispatch": pgettext_lazy("clock", "派单"), "sign": pgettext_lazy("clock", "签收"),
+                "reply": pgettext_lazy("clock", "办理"), "visit": pgettext_lazy("clock", "回访")}
 
 
 def _action_label(value: str, data: dict[str, Any] | None = None) -> str:
     if value in SWEEP_EVENTS:
-        return SWEEP_EVENTS[value].format(clock=CLOCK_LABELS.get((data or {}).get("clock", ""), ""))
+        return str(SWEEP_EVENTS[value]).format(clock=str(CLOCK_LABELS.get((data or {}).get("clock", ""), "")))
     try:
         return str(Action(value).label)
     except ValueError:

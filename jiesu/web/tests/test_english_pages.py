@@ -50,4 +50,5 @@ def test_the_intake_page_switches_to_english(client, city):
     english(client)
     html = client.get(reverse("web:intake")).content.decode()
     assert "Intake · register a call" in html and "Requester" in html and "Place and category" in html
+    assert "Register only" in html and "Answer an enquiry on the spot and close" in html
     assert "受理 · 登记来电" not in html and "地点与分类" not in html
