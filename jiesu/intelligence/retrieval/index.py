@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from math import log
 
 import numpy as np
+from scipy import sparse
 
 from jiesu.intelligence.retrieval.analysis import analyze, clean, places
 from jiesu.intelligence.retrieval.bm25 import BM25Field
@@ -42,6 +43,7 @@ class Params:
     title_boost: float = 2.0
     candidates: int = 50
     place_names: tuple[str, ...] = ()  # the city's place names, besides coded ones (A市), for place_conflict
+    place_penalty: float = 0.15  # first stage: fused score × (1 − this) for documents about other places only
 
 
 class RetrievalIndex:
@@ -52,6 +54,7 @@ class RetrievalIndex:
         self.active = np.zeros(0, dtype=bool)
         self.lengths = np.zeros(0)
         self.places: list[frozenset[str]] = []
+        self._place_matrix: tuple | None = None  # (rows covered, place → column, row × place matrix, named)
         self.fields = {name: self._new_field() for name in FIELDS}
         self.reranker: Reranker | None = None
 
@@ -113,6 +116,8 @@ class RetrievalIndex:
         """Top candidate rows by fused BM25, and the fused score of every row (-inf if excluded)."""
         bm25 = {name: self.fields[name].scores(query.vectors[name]) for name in FIRST_STAGE}
         fused = sum(bm25[name] / max(float(bm25[name].max()), 1e-9) for name in FIRST_STAGE)
+        if query.places and self.params.place_penalty:
+            fused = fused * (1.0 - self.params.place_penalty * self._conflicting(query.places))
         fused = np.where(self._allowed(kinds) & (fused > 0), fused, -np.inf)
         top = min(self.params.candidates, int(np.isfinite(fused).sum()))
         if top == 0:
@@ -143,6 +148,20 @@ class RetrievalIndex:
             self._place_conflicts(query.places, candidates),
         ]
         return np.column_stack(columns).astype(np.float64)
+
+    def _conflicting(self, wanted: frozenset[str]) -> np.ndarray:
+        """Over all documents: 1 where the document names places and none of ``wanted``."""
+        if self._place_matrix is None or self._place_matrix[0] != len(self.places):
+            vocab: dict[str, int] = {}
+            pairs = [(row, vocab.setdefault(p, len(vocab))) for row, names in enumerate(self.places) for p in names]
+            rows, cols = zip(*pairs, strict=True) if pairs else ((), ())
+            matrix = sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(self.places), max(len(vocab), 1)))
+            named = np.diff(matrix.tocsr().indptr) > 0
+            self._place_matrix = (len(self.places), vocab, matrix, named)
+        _, vocab, matrix, named = self._place_matrix
+        ids = [vocab[p] for p in wanted if p in vocab]
+        shared = np.asarray(matrix[:, ids].sum(axis=1)).ravel() > 0 if ids else np.zeros(len(named), dtype=bool)
+        return (named & ~shared).astype(np.float64)
 
     def _place_conflicts(self, wanted: frozenset[str], candidates: np.ndarray) -> np.ndarray:
         """1 where both the query and the document name places and none is shared (another district's case)."""

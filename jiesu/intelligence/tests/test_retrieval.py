@@ -144,3 +144,16 @@ def test_place_names_survive_save_and_load(tmp_path):
     built.add([reply(0)])
     loaded = load(save(built, tmp_path / "idx"))
     assert loaded.places == built.places == [frozenset({"平城区"})]
+
+
+def test_first_stage_prefers_the_reply_about_the_same_place():
+    from jiesu.intelligence.retrieval.index import Params
+
+    docs = [Document("other", REPLY, "", "J11市公租房申请材料：身份证、户口簿、收入证明、社保证明。"),
+            Document("same", REPLY, "", "A3区公租房申请：身份证。")]
+    first = {}
+    for penalty in (0.0, 0.9):
+        built = RetrievalIndex(Params(max_df=1.0, place_penalty=penalty))
+        built.add(docs)
+        first[penalty] = built.search("公租房申请材料", "A3区要身份证、户口簿、收入证明、社保证明吗", k=1)[0].doc_id
+    assert first == {0.0: "other", 0.9: "same"}
