@@ -1,6 +1,7 @@
 """RetrievalIndex: similar past replies and knowledge articles for what the operator has typed.
 
 First stage: BM25 over character bigrams and over words, each scaled by its best score and summed.
+Documents that name places, none of them the message's (another district's case), are damped a little.
 Second stage (when a re-ranker has been trained on message → reply pairs): the top candidates are re-ordered
 by logistic regression over finer similarities (see rerank.FEATURES).
 """
