@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from jiesu.core import clock
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +37,8 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
 # --- browser tests: Playwright for Python driving Debian's Chromium, headless -----------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# A working afternoon with calendar data: the pages, the demo and the live server's threads all run at it.
+BROWSER_NOW = datetime(2026, 3, 4, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wednesday
 SCREENSHOT_DIR = Path(os.environ.get("JIESU_TEST_OUTPUT", "test-results")) / "screenshots"
 
 
@@ -54,7 +60,8 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         page = context.new_page()
         page.set_default_timeout(20_000)
         try:
-            yield page
+            with clock.frozen(BROWSER_NOW):
+                yield page
         finally:
             context.close()
             browser.close()

@@ -10,10 +10,11 @@ from datetime import datetime
 from django.utils import timezone
 
 _moment: ContextVar[datetime | None] = ContextVar("jiesu_clock", default=None)
+_process_moment: datetime | None = None
 
 
 def now() -> datetime:
-    return _moment.get() or timezone.now()
+    return _moment.get() or _process_moment or timezone.now()
 
 
 @contextmanager
@@ -23,3 +24,15 @@ def at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _moment.reset(token)
+
+
+@contextmanager
+def frozen(moment: datetime) -> Iterator[None]:
+    """Like `at`, but seen by every thread of the process (a context variable does not reach threads started
+    elsewhere): browser tests freeze the live server's time so they never depend on today's calendar year."""
+    global _process_moment
+    previous, _process_moment = _process_moment, moment
+    try:
+        yield
+    finally:
+        _process_moment = previous
