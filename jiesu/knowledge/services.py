@@ -8,11 +8,12 @@ corrections are a new version.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.core.errors import ActionNotAllowed, PermissionDeniedError, ValidationFailed
@@ -26,6 +27,12 @@ from jiesu.knowledge.models import Article, ArticleKind, ArticleStatus, ArticleV
 SUBJECT = "article"
 TEXT_FIELDS = ("title", "body_html", "legal_basis", "source_document", "valid_from", "valid_to", "keywords",
                "questions", "conditions")
+
+
+def index_mark() -> datetime:
+    """When the search indexes must look again: wall-clock time, not the service clock, so that a change made
+    while the clock stands still (demo replay, tests) still reads as newer than the last one indexed."""
+    return timezone.now()
 
 
 def _event(actor: Any, article: Article, action: str, version: ArticleVersion | None = None, **kw: Any) -> None:
@@ -199,7 +206,7 @@ def publish(actor: Any, version: ArticleVersion, note: str = "") -> ArticleVersi
         v.published_at, v.reviewer, v.review_note = now, actor, note
         v.save()
         Article.objects.filter(pk=v.article_id).update(current=v, status=ArticleStatus.PUBLISHED,
-                                                       index_changed_at=now)
+                                                       index_changed_at=index_mark())
         _event(actor, v.article, "publish", v, reason=note, data={"replaced": replaced})
     v.article.refresh_from_db()
     return v
@@ -226,7 +233,7 @@ def archive(actor: Any, article: Article, reason: str = "") -> Article:
             raise ActionNotAllowed("该知识已归档。")
         now = clock.now()
         locked.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.ARCHIVED, archived_at=now)
-        locked.status, locked.index_changed_at = ArticleStatus.ARCHIVED, now
+        locked.status, locked.index_changed_at = ArticleStatus.ARCHIVED, index_mark()
         locked.save(update_fields=["status", "index_changed_at"])
         _event(actor, locked, "archive", reason=reason)
     return locked
