@@ -40,6 +40,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # A working afternoon with calendar data: the pages, the demo and the live server's threads all run at it.
 BROWSER_NOW = datetime(2026, 3, 4, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Wednesday
 SCREENSHOT_DIR = Path(os.environ.get("JIESU_TEST_OUTPUT", "test-results")) / "screenshots"
+HTMX = Path(__file__).parent / "jiesu" / "web" / "static" / "vendor" / "htmx.min.js"
 
 
 @pytest.fixture
@@ -49,6 +50,8 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
     Mark the test ``@pytest.mark.browser`` and ``@pytest.mark.django_db(transaction=True)``."""
     if CHROMIUM is None:
         pytest.skip("browser tests need Chromium: `sudo apt-get install chromium fonts-noto-cjk` (or `make browsers`)")
+    if not HTMX.exists():
+        pytest.fail("browser tests need the front-end assets: run `make assets` (or `make test`, which builds them)")
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

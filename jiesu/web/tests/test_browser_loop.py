@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from jiesu.demo.runner import run_demo
 from jiesu.org.models import User
@@ -64,6 +65,20 @@ def _register(page: Any, login_as: Any) -> Ticket:
     return services.accept(User.objects.get(username="operator"), HEATING_COMPLAINT)
 
 
+def _choose_level(page: Any, level: int, code: str) -> None:
+    """Chooses one level of the category picker; if a slow machine swaps the picker while the choice is made,
+    the choice is lost with the old element, so it is made again (at most three times)."""
+    for attempt in range(3):
+        page.wait_for_selector(f"#id_category_{level}:not([disabled])")
+        page.select_option(f"#id_category_{level}", code)
+        try:
+            page.wait_for_function(f"document.querySelector('#id_category').value === '{code}'", timeout=7_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def _register_at_intake(page: Any, login_as: Any, screenshot: Any) -> Ticket:
     """The operator registers the call on the intake screen and hands it over for dispatch."""
     login_as("operator")
@@ -75,9 +90,9 @@ def _register_at_intake(page: Any, login_as: Any, screenshot: Any) -> Ticket:
     page.fill("#id_content", HEATING_COMPLAINT["content"])
     page.fill("#id_address", "铁西区仁兴街道阳光新城小区8号楼3单元")
     page.wait_for_function("document.querySelector('#id_region').value.startsWith('220302')")
+    page.wait_for_load_state("networkidle")  # let the suggestion panel settle before picking
     for level, code in ((1, "01"), (2, "0101"), (3, "010101")):
-        page.wait_for_selector(f"#id_category_{level}:not([disabled])")
-        page.select_option(f"#id_category_{level}", code)
+        _choose_level(page, level, code)
     page.wait_for_function("document.querySelector('#id_category').value === '010101'")
     page.check("#id_disposition_handover", force=True)
     screenshot("intake-heating")
