@@ -25,6 +25,16 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):  # type: ignore[no-untyped-def]
+    """Each test starts in the default language: a request in English leaves the thread's language active."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     """Transactional tests empty every table when they end; restore the data migrations seed
     (channels, time limits, the working calendar) afterwards, so later tests still find it."""

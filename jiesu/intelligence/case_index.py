@@ -35,17 +35,19 @@ def _load(directory: Path, rebuild: bool) -> RetrievalIndex:
 
 def update(*, rebuild: bool = False, batch: int = 5000) -> int:
     """Adds the replies approved since the last update (all of them with ``rebuild``); returns how many."""
+    from jiesu.intelligence.places import place_keys
     from jiesu.tickets.models import Reply
     from jiesu.tickets.states import ReplyReviewDecision
 
     directory = product_index_dir()
     index = _load(directory, rebuild)
+    places_changed = index.use_places(place_keys())
     new = (Reply.objects.filter(review_decision=ReplyReviewDecision.APPROVE, pk__gt=_watermark(index))
            .order_by("pk").values_list("pk", "assignment__ticket__number", "assignment__ticket__title", "result"))
     added = 0
     for start in range(0, new.count(), batch):
         docs = [reply_document(*row) for row in new[start:start + batch] if (row[3] or "").strip()]
         added += index.add(docs)
-    if added or rebuild:
+    if added or rebuild or places_changed:
         save(index, directory)
     return added

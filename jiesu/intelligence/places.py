@@ -60,6 +60,7 @@ class _Gazetteer:
     pattern: re.Pattern[str] | None
     signature: tuple
     loaded_at: float
+    keys: dict[str, list[str]] | None = None  # built on first use by place_keys()
 
     def chain(self, pk: int) -> list[int]:
         """The region and its ancestors, the region first."""
@@ -113,6 +114,19 @@ def clear_cache() -> None:
     global _cache
     with _lock:
         _cache = None
+
+
+def place_keys() -> dict[str, list[str]]:
+    """Each region name and alias → the codes of the regions it may denote and of their ancestors below the
+    city: what two texts share when they are about the same place (the retrieval's place conflict). The same
+    object is returned until the table changes."""
+    g = gazetteer()
+    if g.keys is None:
+        g.keys = {name: sorted({g.nodes[a].code for pk in pks if pk in g.nodes for a in g.chain(pk)
+                                if g.nodes[a].level > CITY_LEVEL})
+                  for name, pks in g.names.items()}
+        g.keys = {name: codes for name, codes in g.keys.items() if codes}
+    return g.keys
 
 
 def mentions(text: str, g: _Gazetteer | None = None) -> list[str]:

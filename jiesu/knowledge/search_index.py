@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Max
 
+from jiesu.intelligence.places import place_keys
 from jiesu.intelligence.retrieval import ARTICLE, Document, Hit, Params, RetrievalIndex
 from jiesu.intelligence.retrieval.analysis import words
 from jiesu.knowledge.models import Article, ArticleStatus
@@ -73,7 +74,9 @@ class ArticleIndex:
     def refresh(self) -> None:
         stats = Article.objects.filter(index_changed_at__isnull=False).aggregate(n=Count("id"),
                                                                                   latest=Max("index_changed_at"))
+        keys = place_keys()  # the regions table: articles about another district are damped
         with self.lock:
+            self.index.use_places(keys)
             if (stats["n"], stats["latest"]) == (self.state.count, self.state.latest):
                 return
             old = self.state
@@ -82,6 +85,7 @@ class ArticleIndex:
                 changed = Article.objects.filter(index_changed_at__gt=old.latest)
             else:
                 self._reset()
+                self.index.use_places(keys)
                 changed = Article.objects.filter(index_changed_at__isnull=False)
             self._apply(changed.select_related("current"))
             self.state = _State(stats["n"], stats["latest"])

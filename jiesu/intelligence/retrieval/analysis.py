@@ -41,9 +41,29 @@ def words(text: str) -> list[str]:
     return [w for w in segment(text) if not _SEPARATORS.fullmatch(w)]
 
 
+class PlaceTable:
+    """Which administrative places a cleaned text names, as *keys* that two texts share when they are about the
+    same place. Coded units (A市) are their own key. A city's names map to the codes of the region and of its
+    ancestors below the city (``intelligence.places.place_keys``), so "阳光新城小区" and "铁西区" share the
+    district's key while "铁东区" shares none; ``names`` are plain names that are their own key."""
+
+    def __init__(self, names: tuple[str, ...] | list[str] = (), keys: dict[str, list[str]] | None = None):
+        self.keys: dict[str, tuple[str, ...]] = {name: (name,) for name in names}
+        self.keys.update({name: tuple(codes) for name, codes in (keys or {}).items()})
+        alternatives = sorted(self.keys, key=lambda n: (-len(n), n))  # the longest name at each position
+        self.pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+
+    def find(self, text: str) -> frozenset[str]:
+        found = set(_PLACE_CODE.findall(text))
+        if self.pattern is not None:
+            for match in self.pattern.finditer(text):
+                found.update(self.keys[match.group(0)])
+        return frozenset(found)
+
+
 def places(text: str, names: tuple[str, ...] = ()) -> frozenset[str]:
     """Administrative places named in cleaned text: coded units and any of the given place names."""
-    return frozenset(_PLACE_CODE.findall(text)) | frozenset(name for name in names if name in text)
+    return PlaceTable(names).find(text)
 
 
 ANALYZERS = {

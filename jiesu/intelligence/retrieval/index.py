@@ -9,13 +9,13 @@ by logistic regression over finer similarities (see rerank.FEATURES).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import log
 
 import numpy as np
 from scipy import sparse
 
-from jiesu.intelligence.retrieval.analysis import analyze, clean, places
+from jiesu.intelligence.retrieval.analysis import PlaceTable, analyze, clean
 from jiesu.intelligence.retrieval.bm25 import BM25Field
 from jiesu.intelligence.retrieval.documents import Document, Hit
 from jiesu.intelligence.retrieval.rerank import Reranker
@@ -43,7 +43,9 @@ class Params:
     max_df: float = 0.5
     title_boost: float = 2.0
     candidates: int = 50
-    place_names: tuple[str, ...] = ()  # the city's place names, besides coded ones (A市), for place_conflict
+    place_names: tuple[str, ...] = ()  # plain place names, besides coded ones (A市), for place_conflict
+    # the city's place names → region keys (the region and its ancestors below the city), see use_places
+    place_keys: dict[str, list[str]] = field(default_factory=dict)
     place_penalty: float = 0.15  # first stage: fused score × (1 − this) for documents about other places only
 
 
@@ -55,6 +57,8 @@ class RetrievalIndex:
         self.active = np.zeros(0, dtype=bool)
         self.lengths = np.zeros(0)
         self.places: list[frozenset[str]] = []
+        self._place_table = PlaceTable(self.params.place_names, self.params.place_keys)
+        self._place_source: object = self.params.place_keys
         self._place_matrix: tuple | None = None  # (rows covered, place → column, row × place matrix, named)
         self.fields = {name: self._new_field() for name in FIELDS}
         self.reranker: Reranker | None = None
@@ -71,8 +75,8 @@ class RetrievalIndex:
         if not docs:
             return 0
         texts = [clean(f"{doc.title} {doc.text}") for doc in docs]
-        for name, field in self.fields.items():
-            field.add([analyze(text, name) for text in texts])
+        for name, bm25_field in self.fields.items():
+            bm25_field.add([analyze(text, name) for text in texts])
         start = len(self.docs)
         for offset, doc in enumerate(docs):
             old = self.rows.get(doc.doc_id)
@@ -86,7 +90,20 @@ class RetrievalIndex:
         return len(docs)
 
     def places_of(self, cleaned_text: str) -> frozenset[str]:
-        return places(cleaned_text, tuple(self.params.place_names))
+        return self._place_table.find(cleaned_text)
+
+    def use_places(self, keys: dict[str, list[str]]) -> bool:
+        """Reads places with the city's table (name → region keys) from now on, re-reading every document;
+        returns whether anything changed."""
+        if keys is self._place_source or keys == self.params.place_keys:
+            self._place_source = keys
+            return False
+        self._place_source = keys
+        self.params.place_keys = dict(keys)
+        self._place_table = PlaceTable(self.params.place_names, self.params.place_keys)
+        self.places = [self.places_of(clean(f"{doc.title} {doc.text}")) for doc in self.docs]
+        self._place_matrix = None
+        return True
 
     def query(self, title: str, text: str) -> Query:
         title, text = clean(title), clean(text)

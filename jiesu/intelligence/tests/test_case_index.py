@@ -51,3 +51,15 @@ def test_the_task_and_the_command_add_new_replies(city, capsys):  # noqa: F811
     assert "新加入答复 1 条" in capsys.readouterr().out
     call_command("index", "cases", "--rebuild")
     assert "新加入答复 2 条" in capsys.readouterr().out
+
+
+def test_the_index_reads_places_with_the_regions_table(city):  # noqa: F811
+    from jiesu.intelligence import places
+    from jiesu.intelligence.retrieval import load, product_index_dir
+
+    places.clear_cache()
+    services.perform(city.supervisor, _replied(city), "review_reply", {"decision": "approve"})
+    case_index.update()
+    saved = load(product_index_dir())
+    assert saved.params.place_keys == places.place_keys()
+    assert saved.params.place_keys["铁西区"] == [city.district.code]
