@@ -52,6 +52,7 @@ def test_demo_accounts_log_in_with_the_demo_password_and_have_their_roles(demo):
         user = User.objects.get(username=username)
         assert user.check_password("demo-password-for-tests") and user.is_demo
         assert role in user.roles()
+    assert {"operator", "dispatcher"} <= set(User.objects.get(username="frontdesk").roles())  # a small centre's seat
     assert User.objects.get(username="handler-heating").primary_unit().code == "heating"
     assert User.objects.get(username="admin").is_staff
     tiexi = User.objects.get(username="handler-tiexi")
