@@ -42,6 +42,11 @@ def test_the_ticket_page_and_its_action_forms_switch_to_english(client, city):
     assert "Request details" in html and "Dispatch and time limits" in html and "History" in html
     assert "Actions" in html and "Sign for" in html and "诉求内容" not in html and "派单与时限" not in html
     assert ticket.title in html  # data stays as entered
+    # the labels of the domain apps: the ticket's state and kind, the assignment's role, the history's actions
+    assert '<span class="status status-assigned">To sign for</span>' in html
+    assert '<span class="tag">Complaint</span>' in html and "<td>Lead</td>" in html
+    assert "<strong>Dispatch</strong>" in html and "Received → To sign for" in html
+    assert "已受理" not in html and "待签收</span>" not in html and "<td>主办</td>" not in html
 
 
 def test_the_intake_page_switches_to_english(client, city):
@@ -52,3 +57,14 @@ def test_the_intake_page_switches_to_english(client, city):
     assert "Intake · register a call" in html and "Requester" in html and "Place and category" in html
     assert "Register only" in html and "Answer an enquiry on the spot and close" in html
     assert "受理 · 登记来电" not in html and "地点与分类" not in html
+
+
+def test_a_domain_error_on_the_ticket_page_is_english(client, city):
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    client.force_login(city.supervisor)
+    english(client)
+    response = client.post(reverse("web:ticket_act", args=[ticket.number, "urge"]),
+                           {"message": "请加快", "version": ticket.version - 1}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Someone else has changed this ticket. Please refresh and try again." in html
+    assert "工单已被他人修改" not in html
