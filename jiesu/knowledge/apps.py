@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgeConfig(AppConfig):
     name = "jiesu.knowledge"
     label = "knowledge"
-    verbose_name = "知识库"
+    verbose_name = _("知识库")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
     name = "jiesu.org"
     label = "org"
-    verbose_name = "组织机构"
+    verbose_name = _("组织机构")
