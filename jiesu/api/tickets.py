@@ -112,7 +112,7 @@ def _register(row: Transition) -> None:
 
     run.__name__ = f"action_{name}"
     doc = f"可执行状态：{'、'.join(sorted(str(s.label) for s in row.from_states))}；角色：" \
-          f"{'、'.join(sorted(str(r.label) for r in row.roles))}。{row.requires}"
+          f"{'、'.join(sorted(str(r.label) for r in row.roles))}。{row.requires!s}"
     router.post(f"/tickets/{{number}}/actions/{name}", response={200: TicketOut, **ERRORS},
                 summary=f"{row.action.label}（{name}）", description=doc, operation_id=f"ticket_{name}",
                 openapi_extra=bodies.body_doc(row.inputs, with_version=True,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -194,8 +195,8 @@ class TimeLimit(_Versioned):
                                         help_text=_("用去时限的这一比例时预警，如 0.75。"))
 
     class Meta:
-        verbose_name = _("办理时限")
-        verbose_name_plural = _("办理时限")
+        verbose_name = pgettext_lazy("model", "办理时限")  # elsewhere 办理时限 is an assignment's reply due time
+        verbose_name_plural = pgettext_lazy("model", "办理时限")
         ordering = ["clock", "limit_key", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["limit_key", "version"], name="time_limit_key_version_unique"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -26,7 +27,9 @@ TERMINAL_STATES = frozenset({State.MERGED, State.REJECTED})
 
 
 class Action(models.TextChoices):
-    ACCEPT = "accept", _("受理")
+    # "action" context where the same word also names a page, a record or an event (受理 the Intake page,
+    # 回访 the follow-up calls, 催办 the urged mark), so the action can read as a verb in English.
+    ACCEPT = "accept", pgettext_lazy("action", "受理")
     ANSWER = "answer", _("直接答复")
     REJECT = "reject", _("不予受理")
     HANDOVER = "handover", _("转派单")
@@ -41,11 +44,11 @@ class Action(models.TextChoices):
     CONTACT = "contact", _("联系诉求人")
     REPLY = "reply", _("答复")
     REVIEW_REPLY = "review_reply", _("审核答复")
-    VISIT = "visit", _("回访")
+    VISIT = "visit", pgettext_lazy("action", "回访")
     REOPEN = "reopen", _("重办")
     MERGE = "merge", _("并单")
     CLOSE = "close", _("办结")
-    URGE = "urge", _("催办")
+    URGE = "urge", pgettext_lazy("action", "催办")
     SUPERVISE = "supervise", _("督办")
 
 

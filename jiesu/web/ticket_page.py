@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
@@ -32,9 +32,9 @@ NEVER_OPEN = {Action.REOPEN, Action.REJECT, Action.MERGE, Action.REQUEST_RETURN,
 STATUS_KEY = "status"
 # What a field means in this action, where the field's own label cannot say it (otherwise the table's `requires`).
 HINTS = {
-    Action.REVIEW_RETURN: "同意退单时，可直接选择改派的主办单位；不选则退回待派单。",
-    Action.ADJUDICATE: "认定的单位负责办理；勾选“写入派单目录”后，同类诉求今后按此结论派单。",
-    Action.VISIT: "未接通时只选“未接通”；接通时须填写解决情况和满意度。",
+    Action.REVIEW_RETURN: _("同意退单时，可直接选择改派的主办单位；不选则退回待派单。"),
+    Action.ADJUDICATE: _("认定的单位负责办理；勾选“写入派单目录”后，同类诉求今后按此结论派单。"),
+    Action.VISIT: _("未接通时只选“未接通”；接通时须填写解决情况和满意度。"),
 }
 
 
@@ -81,8 +81,9 @@ def _role_label(value: str) -> str:
 
 def timeline(ticket: Ticket) -> list[TimelineEntry]:
     return [TimelineEntry(
-        at=e.occurred_at, label=_action_label(e.action, e.data), actor=str(e.actor) if e.actor_id else "系统",
-        unit=e.actor_unit_name, role=_role_label(e.actor_role) if e.actor_role else "", reason=e.reason,
+        at=e.occurred_at, label=_action_label(e.action, e.data),
+        actor=str(e.actor) if e.actor_id else pgettext("actor", "系统"), unit=e.actor_unit_name,
+        role=_role_label(e.actor_role) if e.actor_role else "", reason=e.reason,
         before=_state_label((e.before or {}).get(STATUS_KEY)), after=_state_label((e.after or {}).get(STATUS_KEY)),
     ) for e in queries.ticket_events(ticket).order_by("occurred_at", "id")]
 
@@ -91,10 +92,17 @@ def _dispatch_values(ticket: Ticket) -> tuple[dict[str, Any], str]:
     """The dispatch form starts with the catalog's proposal; the dispatcher confirms or changes it."""
     found = suggest_units(category=ticket.category, region=ticket.region)
     if not found:
-        return {}, "派单目录中没有匹配的规则，请选择承办单位。"
+        return {}, gettext("派单目录中没有匹配的规则，请选择承办单位。")
     best = found[0]
     values = {"lead_unit": best.unit.code, "assist_units": [u.code for u in best.co_units]}
-    return values, f"建议：{best.reason}"
+    return values, gettext("建议：%(reason)s") % {"reason": best.reason}
+
+
+def _hint(row: Transition) -> str:
+    """The action's hint, else the table's condition, in the language of this request."""
+    if row.action in HINTS:
+        return str(HINTS[row.action])
+    return gettext("条件：%(requires)s") % {"requires": str(row.requires)} if row.requires else ""
 
 
 def _form(ticket: Ticket, row: Transition) -> ActionForm:
@@ -102,7 +110,7 @@ def _form(ticket: Ticket, row: Transition) -> ActionForm:
     if row.action == Action.DISPATCH and ticket.category is not None:
         values["category"] = ticket.category.code
     form = form_for(row.action, values=values)
-    form.hint = hint or HINTS.get(row.action) or (f"条件：{row.requires}" if row.requires else "")  # type: ignore[attr-defined]
+    form.hint = hint or _hint(row)  # type: ignore[attr-defined]
     return form
 
 

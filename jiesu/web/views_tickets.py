@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from jiesu.core.errors import DomainError, NotFound, ValidationFailed
@@ -55,7 +56,7 @@ def attach(request: HttpRequest, number: str) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise ValidationFailed(field_errors={"file": ["请先选择文件。"]})
+            raise ValidationFailed(field_errors={"file": [gettext("请先选择文件。")]})
         add_attachment(request.user, ticket, upload)
     except DomainError as exc:
         errors = [str(m) for m in exc.field_errors.get("file", [])] or [str(exc.message)]
@@ -111,7 +112,7 @@ def _version(post: Any) -> int | None:
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in BY_ACTION:
-        raise Http404("没有这个操作。")
+        raise Http404(gettext("没有这个操作。"))
     ticket = _ticket(request.user, number)
     try:
         data = data_from_post(action, request.POST)
@@ -134,7 +135,7 @@ def _show_failure(request: HttpRequest, ticket: Ticket, action: str, exc: Domain
 
 
 def _show_success(request: HttpRequest, ticket: Ticket, action: str) -> HttpResponse:
-    done = f"已{Action(action).label}。"
+    done = gettext("已%(action)s。") % {"action": Action(action).label}
     try:
         fresh = queries.get_ticket(request.user, ticket.number)
     except NotFound:
