@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.models import Category, Channel, DispatchRule, TimeLimit, Urgency
@@ -82,10 +83,11 @@ def _score(rule: DispatchRule) -> float:
 
 
 def _reason(rule: DispatchRule) -> str:
-    category = rule.category.name if rule.category else "任意分类"
-    region = rule.region.name if rule.region else "全市"
+    category = rule.category.name if rule.category else gettext("任意分类")
+    region = rule.region.name if rule.region else gettext("全市")
     basis = rule.legal_basis if len(rule.legal_basis) <= 60 else rule.legal_basis[:59] + "…"
-    return f"派单目录：{category} × {region}（规则 v{rule.version}，依据：{basis}）"
+    return gettext("派单目录：%(category)s × %(region)s（规则 v%(version)s，依据：%(basis)s）") % {
+        "category": category, "region": region, "version": rule.version, "basis": basis}
 
 
 def suggest_units(*, category: Category | None, region: Region | None,

@@ -116,3 +116,13 @@ def test_suggestions_are_ordered_by_specificity_and_cover_every_applicable_unit(
     applicable = {unit for category, region, unit, _ in specs
                   if category in {"any", "top", "mid", "leaf"} and region in {"any", "city", "district", "street"}}
     assert sorted(_units(got)) == sorted(applicable)
+
+
+
+def test_the_reason_follows_the_language(world):
+    from django.utils import translation
+
+    _rule(world, world.units.heating, category=world.mid, region=world.district, legal_basis="供热条例第五条")
+    with translation.override("en"):
+        [suggestion] = suggest_units(category=world.leaf, region=world.street)
+    assert suggestion.reason == "Dispatch catalogue: 供热 × 铁西区 (rule v1, basis: 供热条例第五条)"
