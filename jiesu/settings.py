@@ -166,6 +166,27 @@ DEMO_PASSWORD = os.environ.get("JIESU_DEMO_PASSWORD", "jiesu-demo")
 # City settings: the prefix of ticket numbers.
 CITY_CODE = os.environ.get("JIESU_CITY_CODE", "SP")
 
+
+def env_fraction(name: str) -> float | None:
+    """A number in [0, 1] from the environment, or None when unset; anything else stops the start with why."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a number between 0 and 1, not {raw!r}")
+    return value
+
+
+# Confidence an automatic answer needs (knowledge.answering; measure with benchmarks/answer_threshold.py).
+if (_threshold := env_fraction("JIESU_KNOWLEDGE_ANSWER_THRESHOLD")) is not None:
+    KNOWLEDGE_ANSWER_THRESHOLD = _threshold
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
