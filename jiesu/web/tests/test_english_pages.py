@@ -18,6 +18,15 @@ def english(client):  # type: ignore[no-untyped-def]
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
 
 
+def ticket_page_in_both(client, user, ticket) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The ticket page as ``user`` sees it, first in the default language, then after switching to English."""
+    client.force_login(user)
+    url = reverse("web:ticket", args=[ticket.number])
+    chinese = client.get(url).content.decode()
+    english(client)
+    return chinese, client.get(url).content.decode()
+
+
 def test_a_desk_switches_to_english_and_stays_chinese_by_default(client, city):
     ticket_in_state(city, State.ASSIGNED)
     client.force_login(city.heating_handler)
@@ -34,11 +43,8 @@ def test_a_desk_switches_to_english_and_stays_chinese_by_default(client, city):
 
 def test_the_ticket_page_and_its_action_forms_switch_to_english(client, city):
     ticket = ticket_in_state(city, State.ASSIGNED)
-    client.force_login(city.heating_handler)
-    url = reverse("web:ticket", args=[ticket.number])
-    assert "诉求内容" in client.get(url).content.decode()
-    english(client)
-    html = client.get(url).content.decode()
+    chinese, html = ticket_page_in_both(client, city.heating_handler, ticket)
+    assert "诉求内容" in chinese
     assert "Request details" in html and "Dispatch and time limits" in html and "History" in html
     assert "Actions" in html and "Sign for" in html and "诉求内容" not in html and "派单与时限" not in html
     assert ticket.title in html  # data stays as entered

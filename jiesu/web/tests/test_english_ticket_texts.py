@@ -16,7 +16,7 @@ from jiesu.tickets.states import State
 from jiesu.tickets.sweep import sweep
 from jiesu.tickets.tests import conftest as lifecycle
 from jiesu.tickets.tests.builders import ticket_in_state
-from jiesu.web.tests.test_english_pages import english
+from jiesu.web.tests.test_english_pages import english, ticket_page_in_both
 
 pytestmark = pytest.mark.django_db
 city = lifecycle.city
@@ -24,23 +24,15 @@ fixed_clock = lifecycle.fixed_clock
 
 
 def test_the_condition_of_an_action_reads_in_english(client, city):
-    ticket = ticket_in_state(city, State.ASSIGNED)
-    client.force_login(city.heating_handler)
-    url = reverse("web:ticket", args=[ticket.number])
-    assert "条件：本单位有待签收的派单" in client.get(url).content.decode()
-    english(client)
-    html = client.get(url).content.decode()
+    chinese, html = ticket_page_in_both(client, city.heating_handler, ticket_in_state(city, State.ASSIGNED))
+    assert "条件：本单位有待签收的派单" in chinese
     assert "Condition: your unit has an assignment to sign for" in html
     assert "条件：" not in html and "本单位有待签收的派单" not in html
 
 
 def test_the_hint_of_an_action_reads_in_english(client, city):
-    ticket = ticket_in_state(city, State.VISITING)
-    client.force_login(city.visitor)
-    url = reverse("web:ticket", args=[ticket.number])
-    assert "未接通时只选“未接通”" in client.get(url).content.decode()
-    english(client)
-    html = client.get(url).content.decode()
+    chinese, html = ticket_page_in_both(client, city.visitor, ticket_in_state(city, State.VISITING))
+    assert "未接通时只选“未接通”" in chinese
     assert "If the requester was not reached, choose only “Not reached”" in html
     assert "<summary>Call back</summary>" in html  # the action, not the page title "Follow-up calls"
     assert "未接通时只选" not in html and "条件：" not in html
