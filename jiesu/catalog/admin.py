@@ -16,10 +16,15 @@ from django.db import transaction
 from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog import queries, services, taxonomy
 from jiesu.catalog.models import Category, Channel, DispatchRule, TimeLimit
 from jiesu.core.errors import DomainError
+
+HISTORY_HEADINGS = (gettext_noop("版本"), gettext_noop("时间"), gettext_noop("修改人"), gettext_noop("内容"),
+                    gettext_noop("原因"))
 
 
 class _DryRun(Exception):
@@ -159,16 +164,16 @@ class _VersionedAdmin(admin.ModelAdmin):
             return False  # superseded versions are history
         return super().has_change_permission(request, obj)
 
-    @admin.display(description="版本记录")
+    @admin.display(description=_("版本记录"))
     def versions(self, obj: Any) -> str:
         if obj is None or obj.pk is None:
             return "—"
         history = queries.rule_history if self.key_field == "rule_key" else queries.limit_history
         rows = format_html_join("", "<tr><td>v{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (row.version, row.created_at.strftime("%Y-%m-%d %H:%M"), row.created_by or "系统", str(row),
+            (row.version, row.created_at.strftime("%Y-%m-%d %H:%M"), row.created_by or gettext("系统"), str(row),
              row.change_reason) for row in history(getattr(obj, self.key_field))))
-        return format_html("<table><tr><th>版本</th><th>时间</th><th>修改人</th><th>内容</th><th>原因</th></tr>{}</table>",
-                           rows)
+        headings = format_html_join("", "<th>{}</th>", ((gettext(h),) for h in HISTORY_HEADINGS))
+        return format_html("<table><tr>{}</tr>{}</table>", headings, rows)
 
 
 @admin.register(DispatchRule)

@@ -69,6 +69,10 @@ def test_admin_shows_history_and_never_deletes(admin_client, world, rule):
     current = DispatchRule.objects.get(rule_key=rule.rule_key, is_current=True)
     page = admin_client.get(reverse("admin:catalog_dispatchrule_change", args=[current.pk])).content.decode()
     assert "提高优先级" in page and "v1" in page and "v2" in page
+    assert "<th>修改人</th>" in page and "版本记录" in page
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = admin_client.get(reverse("admin:catalog_dispatchrule_change", args=[current.pk])).content.decode()
+    assert "Version history" in english and "<th>Version</th>" in english and "修改人" not in english
     old_page = admin_client.get(reverse("admin:catalog_dispatchrule_change", args=[rule.pk]))
     assert 'name="_save"' not in old_page.content.decode()  # superseded versions are read-only
     assert admin_client.get(reverse("admin:catalog_dispatchrule_delete", args=[current.pk])).status_code == 403
