@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_POST
 
 from jiesu.core.errors import DomainError, NotFound, ValidationFailed
@@ -91,7 +91,7 @@ def _field_errors(exc: ValidationFailed, form_fields: set[str]) -> tuple[dict[st
             by_field.setdefault(key, []).extend(str(m) for m in texts)
         else:
             other.extend(str(m) for m in texts)
-    return by_field, "；".join(other) or str(exc.message)
+    return by_field, pgettext("between error messages", "；").join(other) or str(exc.message)
 
 
 def _failed_form(action: str, post: Any, exc: DomainError) -> ActionForm:

@@ -83,3 +83,15 @@ def test_the_app_names_read_in_english():
     assert all(name.isascii() for name in names.values()), names
     with override("zh-hans"):
         assert str(apps.get_app_config("tickets").verbose_name) == "工单"
+
+
+def test_errors_not_about_a_field_are_joined_the_way_each_language_writes_them():
+    from jiesu.core.errors import ValidationFailed
+    from jiesu.web.views_tickets import _field_errors
+
+    error = ValidationFailed(field_errors={"into": ["只能并入另一张在办工单。"], "note": ["太长。"],
+                                           "other": ["须先签收。"]})
+    assert _field_errors(error, {"note"}) == ({"note": ["太长。"]}, "只能并入另一张在办工单。；须先签收。")
+    with override("en"):
+        english = ValidationFailed(field_errors={"a": ["One."], "b": ["Two."]})
+        assert _field_errors(english, set())[1] == "One. Two."
