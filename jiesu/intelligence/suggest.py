@@ -155,13 +155,18 @@ def _model_categories(prediction: classifier.Prediction, seen: set[str]) -> list
     return out
 
 
-def unit_options(category: Category | None, region: Region | None, text: str) -> list[UnitOption]:
-    """Catalog rules for (category, place) first, then the unit model's candidates not already proposed."""
+def catalog_unit_options(category: Category | None, region: Region | None) -> list[UnitOption]:
+    """The dispatch catalog's rules for (category, place), best first."""
     from jiesu.catalog.queries import suggest_units
 
-    options = [UnitOption(s.unit.pk, s.unit.code, s.unit.name, "catalog", s.reason, s.score,
-                          [u.code for u in s.co_units])
-               for s in suggest_units(category=category, region=region)[:MAX_UNITS]]
+    return [UnitOption(s.unit.pk, s.unit.code, s.unit.name, "catalog", s.reason, s.score,
+                       [u.code for u in s.co_units])
+            for s in suggest_units(category=category, region=region)[:MAX_UNITS]]
+
+
+def unit_options(category: Category | None, region: Region | None, text: str) -> list[UnitOption]:
+    """Catalog rules for (category, place) first, then the unit model's candidates not already proposed."""
+    options = catalog_unit_options(category, region)
     prediction = classifier.predict("unit", text)
     if prediction.model_version and not prediction.abstained:
         seen = {o.unit_code for o in options}

@@ -49,19 +49,6 @@ class Panel:
                     or self.articles)
 
 
-@dataclass(frozen=True)
-class CatalogUnit:
-    """The shape of the suggestion service's unit option, for the catalog-only fallback."""
-
-    unit_id: int
-    unit_code: str
-    unit_name: str
-    source: str
-    reason: str
-    score: float
-    co_units: list[str] = field(default_factory=list)
-
-
 def draft_of(data: Any) -> dict[str, str]:
     return {name: (data.get(name) or "").strip() for name in DRAFT_FIELDS}
 
@@ -87,15 +74,12 @@ def _smart(user: Any, draft: dict[str, str]) -> Panel | None:
 
 
 def _catalog_only(draft: dict[str, str]) -> Panel:
-    from jiesu.catalog.queries import suggest_units
+    from jiesu.intelligence.suggest import catalog_unit_options
 
     category = Category.objects.filter(code=draft.get("category"), is_active=True).first() \
         if draft.get("category") else None
     region = Region.objects.filter(code=draft.get("region")).first() if draft.get("region") else None
-    units = [CatalogUnit(s.unit.pk, s.unit.code, s.unit.name, "catalog", s.reason, s.score,
-                         [u.code for u in s.co_units])
-             for s in suggest_units(category=category, region=region)[:5]]
-    return Panel(units=units)
+    return Panel(units=list(catalog_unit_options(category, region)))
 
 
 def _articles(draft: dict[str, str]) -> list[Any]:
