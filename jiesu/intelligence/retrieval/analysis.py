@@ -45,11 +45,10 @@ class PlaceTable:
     """Which administrative places a cleaned text names, as *keys* that two texts share when they are about the
     same place. Coded units (A市) are their own key. A city's names map to the codes of the region and of its
     ancestors below the city (``intelligence.places.place_keys``), so "阳光新城小区" and "铁西区" share the
-    district's key while "铁东区" shares none; ``names`` are plain names that are their own key."""
+    district's key while "铁东区" shares none."""
 
-    def __init__(self, names: tuple[str, ...] | list[str] = (), keys: dict[str, list[str]] | None = None):
-        self.keys: dict[str, tuple[str, ...]] = {name: (name,) for name in names}
-        self.keys.update({name: tuple(codes) for name, codes in (keys or {}).items()})
+    def __init__(self, keys: dict[str, list[str]] | None = None):
+        self.keys: dict[str, tuple[str, ...]] = {name: tuple(codes) for name, codes in (keys or {}).items()}
         alternatives = sorted(self.keys, key=lambda n: (-len(n), n))  # the longest name at each position
         self.pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
 
@@ -60,10 +59,6 @@ class PlaceTable:
                 found.update(self.keys[match.group(0)])
         return frozenset(found)
 
-
-def places(text: str, names: tuple[str, ...] = ()) -> frozenset[str]:
-    """Administrative places named in cleaned text: coded units and any of the given place names."""
-    return PlaceTable(names).find(text)
 
 
 ANALYZERS = {

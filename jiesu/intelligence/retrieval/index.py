@@ -43,8 +43,8 @@ class Params:
     max_df: float = 0.5
     title_boost: float = 2.0
     candidates: int = 50
-    place_names: tuple[str, ...] = ()  # plain place names, besides coded ones (A市), for place_conflict
-    # the city's place names → region keys (the region and its ancestors below the city), see use_places
+    # besides coded places (A市): the city's place names → region keys (the region and its ancestors below the
+    # city), see use_places
     place_keys: dict[str, list[str]] = field(default_factory=dict)
     place_penalty: float = 0.15  # first stage: fused score × (1 − this) for documents about other places only
 
@@ -57,7 +57,7 @@ class RetrievalIndex:
         self.active = np.zeros(0, dtype=bool)
         self.lengths = np.zeros(0)
         self.places: list[frozenset[str]] = []
-        self._place_table = PlaceTable(self.params.place_names, self.params.place_keys)
+        self._place_table = PlaceTable(self.params.place_keys)
         self._place_source: object = self.params.place_keys
         self._place_matrix: tuple | None = None  # (rows covered, place → column, row × place matrix, named)
         self.fields = {name: self._new_field() for name in FIELDS}
@@ -100,7 +100,7 @@ class RetrievalIndex:
             return False
         self._place_source = keys
         self.params.place_keys = dict(keys)
-        self._place_table = PlaceTable(self.params.place_names, self.params.place_keys)
+        self._place_table = PlaceTable(self.params.place_keys)
         self.places = [self.places_of(clean(f"{doc.title} {doc.text}")) for doc in self.docs]
         self._place_matrix = None
         return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +58,8 @@ def load(directory: str | Path) -> RetrievalIndex:
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"索引格式不兼容，请重建索引：{directory}")
-    index = RetrievalIndex(Params(**meta["params"]))
+    known = {f.name for f in fields(Params)}  # an index saved by an older version may carry retired parameters
+    index = RetrievalIndex(Params(**{k: v for k, v in meta["params"].items() if k in known}))
     field_state = BM25Field(index.params.k1, index.params.b, index.params.max_df).state()
     for name in FIELDS:
         tf = sparse.load_npz(directory / f"tf_{name}.npz").tocsr()

@@ -115,11 +115,12 @@ def test_similar_cases_uses_the_saved_product_index(settings, tmp_path, index):
 
 
 def test_places_are_coded_units_and_given_names():
-    from jiesu.intelligence.retrieval.analysis import places
+    from jiesu.intelligence.retrieval.analysis import PlaceTable
 
-    assert places("J11市A3区的路灯，西地省") == {"J11市", "A3区"}
-    assert places("平城区幸福路路灯", ("平城区", "东城区")) == {"平城区"}
-    assert places("路灯不亮") == frozenset()
+    assert PlaceTable().find("J11市A3区的路灯，西地省") == {"J11市", "A3区"}
+    city = PlaceTable({"平城区": ["140213"], "东城区": ["140214"]})
+    assert city.find("平城区幸福路路灯") == {"140213"}
+    assert city.find("路灯不亮") == frozenset()
 
 
 def test_place_conflict_marks_replies_about_another_place_only():
@@ -137,13 +138,17 @@ def test_place_conflict_marks_replies_about_another_place_only():
     assert by_id == {"a": 0.0, "b": 1.0, "c": 0.0}
 
 
-def test_place_names_survive_save_and_load(tmp_path):
-    from jiesu.intelligence.retrieval.index import Params
+def test_an_index_saved_with_a_retired_parameter_still_loads(tmp_path):
+    import json
 
-    built = RetrievalIndex(Params(place_names=("平城区",)))
+    built = RetrievalIndex()
     built.add([reply(0)])
-    loaded = load(save(built, tmp_path / "idx"))
-    assert loaded.places == built.places == [frozenset({"平城区"})]
+    directory = save(built, tmp_path / "idx")
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    meta["params"]["place_names"] = ["平城区"]  # what indexes saved before place_keys carry
+    (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    loaded = load(directory)
+    assert loaded.params == built.params and len(loaded) == 1
 
 
 def test_first_stage_prefers_the_reply_about_the_same_place():
