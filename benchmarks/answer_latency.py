@@ -76,7 +76,7 @@ def load_city() -> None:
     run_demo(io.StringIO(), steps=["jiesu.org.demo", "jiesu.catalog.demo", "jiesu.knowledge.demo"])
 
 
-def _version_fields(title: str, body_html: str, questions: list[str], keywords: list[str], source: str) -> dict:
+def version_fields(title: str, body_html: str, questions: list[str], keywords: list[str], source: str) -> dict:
     from jiesu.knowledge.content import plain_text, sanitize_html
 
     clean = sanitize_html(body_html)
@@ -95,7 +95,7 @@ def generate(replies: list[dict[str, str]], total: int) -> list[tuple[str, str, 
     for code, name in regions:
         for article in base:
             v = article.current
-            out.append((article.unit.code, article.kind, _version_fields(
+            out.append((article.unit.code, article.kind, version_fields(
                 f"{name}：{v.title}", v.body_html.replace("四平市", f"四平市{name}"),
                 [f"{name}{q}" for q in v.questions], v.keywords, f"{v.source_document}（{name}版，基准测试生成）"), code))
     copies = 0
@@ -105,7 +105,7 @@ def generate(replies: list[dict[str, str]], total: int) -> list[tuple[str, str, 
                 break
             code, name = (None, "") if copies == 0 else regions[(copies * 7 + len(out)) % len(regions)]
             subject = " ".join(row["留言主题"].split())
-            out.append(("centre", "reply", _version_fields(
+            out.append(("centre", "reply", version_fields(
                 f"{name}{subject}", row["答复意见"], [subject], [], "网络问政答复（基准测试生成）"), code))
         copies += 1
     log(f"生成 {len(out[:total])} 条知识（演示知识变体 {len(regions) * len(base)} 条，其余为答复）")

@@ -27,7 +27,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.answer_latency import cleanup, insert, load_city, log, read_replies, setup_django  # noqa: E402
+from benchmarks.answer_latency import (  # noqa: E402
+    cleanup,
+    insert,
+    load_city,
+    log,
+    read_replies,
+    setup_django,
+    version_fields,
+)
 
 THRESHOLDS = [round(0.10 + 0.05 * i, 2) for i in range(15)]
 
@@ -42,12 +50,10 @@ def split(replies: list[dict[str, str]], seed: int) -> tuple[list[dict[str, str]
 
 
 def publish(in_base: list[dict[str, str]]) -> None:
-    from benchmarks.answer_latency import _version_fields
-
     rows = []
     for n, row in enumerate(in_base):
         subject = " ".join(row["留言主题"].split())
-        fields = _version_fields(subject, row["答复意见"], [subject], [], f"答复 {n}（基准测试生成）")
+        fields = version_fields(subject, row["答复意见"], [subject], [], f"答复 {n}（基准测试生成）")
         rows.append(("centre", "reply", fields, None))
     insert(rows)
 

@@ -122,10 +122,10 @@ def place_keys() -> dict[str, list[str]]:
     object is returned until the table changes."""
     g = gazetteer()
     if g.keys is None:
-        g.keys = {name: sorted({g.nodes[a].code for pk in pks if pk in g.nodes for a in g.chain(pk)
-                                if g.nodes[a].level > CITY_LEVEL})
-                  for name, pks in g.names.items()}
-        g.keys = {name: codes for name, codes in g.keys.items() if codes}
+        below_city = {name: sorted({g.nodes[a].code for pk in pks if pk in g.nodes for a in g.chain(pk)
+                                    if g.nodes[a].level > CITY_LEVEL})
+                      for name, pks in g.names.items()}
+        g.keys = {name: codes for name, codes in below_city.items() if codes}
     return g.keys
 
 
