@@ -81,9 +81,8 @@ def _act(user: Any, ticket: Ticket, action: str, post: Any) -> Ticket:
     article_id = post.get("answer-article_id", "").strip()
     if action == "answer" and article_id:
         from jiesu.knowledge.answering import answer_with_article
-        from jiesu.knowledge.models import Article
 
-        article = Article.objects.filter(pk=int(article_id) if article_id.isdigit() else 0).first()
+        article = _chosen_article(article_id)
         if article is None:
             raise ValidationFailed(field_errors={"answer": ["所选知识不存在。"]})
         return answer_with_article(user, ticket, article)

@@ -164,6 +164,13 @@ def test_answering_with_a_knowledge_article_closes_the_ticket_with_the_article_r
     assert AnswerLog.objects.filter(ticket_id=ticket.pk, article=article, channel="intake").exists()
 
 
+def test_answering_with_an_article_that_does_not_exist_is_an_error_and_saves_nothing(operator_client, city):
+    response = operator_client.post(URL, form(city, kind="consultation", title="低保标准是多少", disposition="answer",
+                                              **{"answer-article_id": "999999"}))
+    assert response.status_code == 400 and "所选知识不存在。" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
 def test_the_phone_history_lists_earlier_tickets_from_the_number(operator_client, city):
     earlier = services.accept(city.operator, city.ticket_data(requester_phone="13900001111"))
     html = operator_client.get("/intake/history/", {"requester_phone": "13900001111"}).content.decode()
