@@ -3,6 +3,10 @@
 A document's title is its first top-level heading (Word: 标题/Title/Heading 1; HTML: <h1>, else <title>),
 else the file name. Split "heading" cuts the text at the highest heading level below the title; text before
 the first such heading becomes an article of its own under the document's title.
+
+A Word document is read in body order, paragraphs and tables interleaved, so a table belongs to the section
+whose heading precedes it. Each table row becomes one paragraph of plain text, its cells joined by " ｜ "
+(see ``table_lines``).
 """
 
 from __future__ import annotations
@@ -11,9 +15,15 @@ import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jiesu.intelligence.text import normalize
+
+if TYPE_CHECKING:
+    from docx.table import Table, _Cell, _Row
+
+CELL_SEPARATOR = " ｜ "
+NESTED_ROW_SEPARATOR = "；"
 
 
 class DocumentError(ValueError):
@@ -41,18 +51,66 @@ class Section:
 
 def read_docx(path: Path) -> tuple[str, list[Block]]:
     from docx import Document
+    from docx.table import Table as DocxTable
 
     try:
         document = Document(str(path))
     except Exception as exc:  # python-docx raises several kinds for files that are not .docx
         raise DocumentError(f"无法读取 Word 文件（须为 .docx 格式，.doc 请先另存为 .docx）：{path.name}") from exc
     blocks = []
-    for paragraph in document.paragraphs:
-        text = normalize(paragraph.text)
-        if text:
-            blocks.append(Block(_docx_level(paragraph.style.name if paragraph.style else ""), text))
+    for item in document.iter_inner_content():
+        if isinstance(item, DocxTable):
+            blocks += [Block(0, line) for line in table_lines(item)]
+        elif text := normalize(item.text):
+            blocks.append(Block(_docx_level(item.style.name if item.style else ""), text))
     title = normalize(document.core_properties.title or "")
     return title, blocks
+
+
+def table_lines(table: Table) -> list[str]:
+    """One line per row with any text, header row first: the row's cells joined by " ｜ ".
+
+    An empty cell keeps its place (values stay under their headings) except at the end of a row. A cell merged
+    across columns appears once; a cell merged down rows is repeated on each of its rows, so every line reads
+    on its own. A table inside a cell is flattened into that cell's text (rows joined by "；").
+    """
+    return [CELL_SEPARATOR.join(cells) for cells in _table_rows(table)]
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells, last = [], None
+        for cell in _row_cells(row):
+            if cell._tc is not last:  # a horizontal merge gives the same cell once per column it spans
+                cells.append(_cell_text(cell))
+            last = cell._tc
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def _row_cells(row: _Row) -> list[_Cell]:
+    from docx.table import _Cell
+
+    try:
+        return list(row.cells)
+    except ValueError:  # a vertical merge with no cell above it (a damaged file): the row's own cells
+        return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
+
+
+def _cell_text(cell: _Cell) -> str:
+    from docx.table import Table as DocxTable
+
+    parts = []
+    for item in cell.iter_inner_content():
+        if isinstance(item, DocxTable):
+            parts.append(NESTED_ROW_SEPARATOR.join(" ".join(filter(None, cells)) for cells in _table_rows(item)))
+        else:
+            parts.append(normalize(item.text))
+    return " ".join(part for part in parts if part)
 
 
 def _docx_level(style: str) -> int:
