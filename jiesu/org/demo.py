@@ -80,7 +80,7 @@ def load_accounts(ctx: Any) -> int:
             "is_staff": is_admin, "is_superuser": is_admin, "is_demo": True,
         })
         _grant(user, ctx.unit(row["unit"]), row["role"], row["scope"])
-    return len(rows)
+    return len({row["username"] for row in rows})
 
 
 def _grant(user: User, unit: Unit, role: str, scope: str) -> None:
@@ -93,19 +93,19 @@ def _grant(user: User, unit: Unit, role: str, scope: str) -> None:
 
 
 def demo_accounts() -> list[dict[str, str]]:
-    """Demo users and their roles, for `jiesu demo --list` and the login page hint."""
+    """Demo users with their roles (one row per user, roles joined), for `jiesu demo --list` and the login page."""
     memberships = (
         Membership.objects.filter(user__is_demo=True, is_active=True)
         .select_related("user", "unit")
         .order_by("user__id", "unit__path", "role")
     )
-    return [
-        {
-            "username": m.user.username,
-            "name": m.user.display_name,
-            "unit": m.unit.short_name or m.unit.name,
-            "role": str(m.get_role_display()),
-            "scope": str(m.get_scope_display()),
-        }
-        for m in memberships
-    ]
+    rows: dict[int, dict[str, str]] = {}
+    for m in memberships:
+        role, unit = str(m.get_role_display()), m.unit.short_name or m.unit.name
+        row = rows.get(m.user_id)
+        if row is None:
+            rows[m.user_id] = {"username": m.user.username, "name": m.user.display_name, "unit": unit,
+                               "role": role, "scope": str(m.get_scope_display())}
+        elif role not in row["role"].split(" / "):
+            row["role"] += " / " + role
+    return list(rows.values())

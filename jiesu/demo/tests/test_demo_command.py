@@ -95,3 +95,13 @@ def test_a_second_run_writes_nothing_when_nothing_changed(demo):
         run_demo(io.StringIO(), steps=["jiesu.org.demo"])
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert writes == []
+
+
+def test_demo_accounts_list_each_user_once_with_all_roles(demo):
+    from jiesu.org.demo import demo_accounts
+
+    rows = demo_accounts()
+    usernames = [row["username"] for row in rows]
+    assert len(usernames) == len(set(usernames)) == User.objects.filter(is_demo=True).count()
+    [frontdesk] = [row for row in rows if row["username"] == "frontdesk"]
+    assert set(frontdesk["role"].split(" / ")) == {"话务员", "派单员"}
