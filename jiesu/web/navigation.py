@@ -75,18 +75,20 @@ class NavLink:
 
 
 def navigation_for(user: Any, current_path: str) -> list[tuple[Any, list[NavLink]]]:
-    """[(section, [links])] for the pages ``user`` may open, in NAV_ITEMS order."""
+    """[(section, [links])] for the pages ``user`` may open, in NAV_ITEMS order. One link is current: the one
+    whose address is the longest prefix of ``current_path`` (/kb/review/ marks 审核, not also 知识库 /kb/)."""
+    visible = [(item, url) for item in NAV_ITEMS if item.visible(user) and (url := _url(item.target)) is not None]
+    current = _current_url([url for _, url in visible], current_path)
     sections: dict[str, tuple[Any, list[NavLink]]] = {}
-    for item in NAV_ITEMS:
-        if not item.visible(user):
-            continue
-        url = _url(item.target)
-        if url is None:
-            continue
-        current = current_path == url or (url != "/" and current_path.startswith(url))
+    for item, url in visible:
         sections.setdefault(str(item.section), (item.section, []))[1].append(
-            NavLink(item.label, url, item.icon, current))
+            NavLink(item.label, url, item.icon, url == current))
     return list(sections.values())
+
+
+def _current_url(urls: list[str], path: str) -> str | None:
+    matching = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    return max(matching, key=len, default=None)
 
 
 def _url(target: str) -> str | None:

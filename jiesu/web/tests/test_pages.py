@@ -115,3 +115,16 @@ def test_admins_see_the_working_calendar_warning_and_handlers_do_not(client, mon
     assert "尚未录入明年的工作日历（测试）" in client.get(reverse("web:home")).content.decode()
     client.force_login(UserFactory(role="handler", unit=centre))
     assert "尚未录入明年的工作日历（测试）" not in client.get(reverse("web:home")).content.decode()
+
+
+def test_only_the_most_specific_navigation_link_is_current(client):
+    from jiesu.core.permissions import Role
+    from jiesu.org.tests.factories import MembershipFactory
+
+    unit = UnitFactory()
+    user = UserFactory(username="kb-editor")
+    MembershipFactory(user=user, unit=unit, role=Role.SUPERVISOR)
+    client.login(username="kb-editor", password=TEST_PASSWORD)
+    html = client.get(reverse("knowledge:review")).content.decode()
+    current = [line for line in html.splitlines() if 'aria-current="page"' in line]
+    assert len(current) == 1 and reverse("knowledge:review") in current[0]
