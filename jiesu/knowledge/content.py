@@ -7,7 +7,7 @@ import re
 
 import nh3
 
-from jiesu.intelligence.pii import ID_CARD, MOBILE, PLATE, extract_personal_data
+from jiesu.intelligence.pii import ID_CARD, LONG_NUMBER, MOBILE, PLATE, personal_data_to_mask
 from jiesu.intelligence.text import normalize
 
 ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "table", "thead",
@@ -56,24 +56,23 @@ def spoken_text(text: str, limit: int = SPOKEN_CHARS) -> str:
     return chinese_punctuation(out.replace("。。", "。"))
 
 
-_PLACEHOLDERS = {MOBILE: "[手机号]", ID_CARD: "[身份证号]", PLATE: "[车牌号]"}
-# A 15–19 digit number that fails the ID check digit is still somebody's number (an ID mistyped, a bank
-# card): public text never needs it.
-_LONG_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{15,19}[Xx]?(?![\dA-Za-z])")
+_PLACEHOLDERS = {MOBILE: "[手机号]", ID_CARD: "[身份证号]", PLATE: "[车牌号]", LONG_NUMBER: "[号码]"}
 
 
 def without_personal_numbers(text: str) -> str:
-    """``text`` with mobile and ID numbers, plates and other long numbers replaced by a placeholder.
+    """``text`` with mobile and ID numbers, plates and other 15–19 digit numbers (an ID number mistyped, a bank
+    card) replaced by a placeholder — whatever ``pii.personal_data_to_mask`` finds, except landlines.
 
     Landlines stay: in an article they are nearly always a service number (the heating company's line).
     Safe on sanitised HTML, whose tags never hold such numbers.
     """
+    text = text or ""
     out, last = [], 0
-    for item in extract_personal_data(text or ""):
+    for item in personal_data_to_mask(text):
         if item.kind in _PLACEHOLDERS:
             out += [text[last : item.start], _PLACEHOLDERS[item.kind]]
             last = item.end
-    return _LONG_NUMBER.sub("[号码]", "".join([*out, (text or "")[last:]]))
+    return "".join([*out, text[last:]])
 
 
 def body_snippet(text: str, terms: tuple[str, ...] | list[str], width: int = 110) -> str:

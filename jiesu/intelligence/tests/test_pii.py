@@ -3,12 +3,14 @@ import pytest
 from jiesu.intelligence.pii import (
     ID_CARD,
     LANDLINE,
+    LONG_NUMBER,
     MOBILE,
     PLATE,
     extract_personal_data,
     id_check_digit,
     is_valid_id_number,
     mask_personal_data,
+    personal_data_to_mask,
     phone_keys,
 )
 
@@ -67,3 +69,52 @@ def test_phone_keys_link_spellings_of_the_same_caller():
     assert phone_keys("+86 138-1234-5678") == phone_keys("电话13812345678") == ["13812345678"]
     assert phone_keys("0434-3234567，电话3234567", default_area_code="0434") == ["04343234567"]
     assert phone_keys("身份证11010519491231002X") == []
+
+
+# Masking is conservative: whatever may be somebody's number is hidden; linking (above) keeps validating.
+
+def masked_kinds(text):
+    return [(f.kind, f.value) for f in personal_data_to_mask(text)]
+
+
+def test_an_id_number_with_a_wrong_check_digit_is_masked_but_not_linked():
+    question = "我的电话13912345678身份证220302199001011234"
+    assert not is_valid_id_number("220302199001011234")
+    assert mask_personal_data(question) == "我的电话139****5678身份证2203**********1234"
+    assert kinds(question) == [(MOBILE, "13912345678")]
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("证号22030219901301123X请核实", "证号2203**********123X请核实"),  # month 13, ends in X
+    ("旧证号110105491331002", "旧证号1101*******1002"),  # old 15-digit style, month 13
+    ("ID220302199001011234", "ID2203**********1234"),  # written against letters
+])
+def test_id_shaped_numbers_are_masked_whatever_their_check_or_birth_date(text, masked):
+    assert kinds(text) == []
+    assert mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("卡号6222021234567890", "卡号6222********7890"),  # 16 digits
+    ("卡号6222021234567890123", "卡号6222***********0123"),  # 19 digits
+    ("卡号6222 0212 3456 7890 123，谢谢", "卡号6222***********0123，谢谢"),  # in groups of four
+    ("卡号6222-0212-3456-7890", "卡号6222********7890"),
+])
+def test_bank_card_numbers_are_masked(text, masked):
+    assert masked_kinds(text)[0][0] == LONG_NUMBER
+    assert mask_personal_data(text) == masked
+
+
+def test_mobiles_against_letters_are_masked_and_short_numbers_stay():
+    assert mask_personal_data("Tel13912345678") == "Tel139****5678"
+    assert mask_personal_data("共计3234567元，2025年10月25日，编号12345678901234") == (
+        "共计3234567元，2025年10月25日，编号12345678901234")  # 14 digits: not a card or ID
+    assert mask_personal_data("账号22000123456789012345") == "账号22000123456789012345"  # 20 digits: an account
+
+
+def test_masking_finds_everything_extraction_finds():
+    text = "电话138 1234 5678，座机0434-3234567，身份证11010519491231002X，车吉C·12345，卡6222021234567890。"
+    certain = kinds(text)
+    assert set(certain) <= set(masked_kinds(text))
+    assert (LONG_NUMBER, "6222021234567890") in masked_kinds(text)
+    assert phone_keys("身份证220302199001011234，卡6222021234567890") == []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jiesu.core.errors import ValidationFailed
 from jiesu.knowledge import services
 from jiesu.knowledge.answering import answer_question, answer_with_article, suggest_articles
-from jiesu.knowledge.content import spoken_text
+from jiesu.knowledge.content import spoken_text, without_personal_numbers
 from jiesu.knowledge.models import AnswerLog, Article
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services import accept
@@ -92,6 +92,21 @@ def test_below_threshold_hands_over_without_a_ticket_unless_the_caller_agrees(kb
     assert "13812345678" not in AnswerLog.objects.get(ticket_id=ticket.pk).question
 
 
+def test_the_answer_log_holds_no_id_number_even_a_mistyped_one(kb, heating_article):
+    answer_question("我的电话13912345678身份证220302199001011234，什么时候开始供暖", channel="public")
+    question = AnswerLog.objects.get().question
+    assert "220302199001011234" not in question and "13912345678" not in question
+    assert question.startswith("我的电话139****5678身份证2203**********1234")
+
+
+def test_the_intake_answer_log_masks_mistyped_ids_and_bank_cards(kb, heating_article):
+    ticket = accept(kb.operator, {"title": "身份证220302199001011234卡6222021234567890问供暖",
+                                  "content": "什么时候供暖", "kind": "consultation"})
+    answer_with_article(kb.operator, ticket, heating_article.article, ticket.version)
+    question = AnswerLog.objects.get(channel="intake").question
+    assert "220302199001011234" not in question and "6222021234567890" not in question
+
+
 def test_empty_question_and_unknown_channel_are_refused(kb):
     with pytest.raises(ValidationFailed):
         answer_question("  ", channel="voice")
@@ -136,3 +151,8 @@ def test_spoken_text(text, expected):
 
 def test_spoken_text_keeps_chinese_punctuation_and_numbers():
     assert spoken_text("标准为每月1,056元,按月发放(到社保卡)。") == "标准为每月1,056元，按月发放（到社保卡）。"
+
+
+def test_public_text_hides_mistyped_ids_and_bank_cards_but_keeps_service_lines():
+    text = "身份证220302199001011234，卡6222 0212 3456 7890，手机13912345678，客服电话0434-3234567"
+    assert without_personal_numbers(text) == "身份证[号码]，卡[号码]，手机[手机号]，客服电话0434-3234567"
