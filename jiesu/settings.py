@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page's Swagger UI from its own static files, not from a CDN
     "django_tasks",
     "django_tasks_db",
     "jiesu.core",
