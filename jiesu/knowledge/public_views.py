@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -23,7 +23,8 @@ def _published(pk: int) -> Article:
 
 
 def _ask(request: HttpRequest, channel: str) -> dict:
-    question = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    """Answers the posted question; questions are never read from the URL (they would land in access logs)."""
+    question = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     if not question:
         return {"question": ""}
     try:
@@ -33,8 +34,12 @@ def _ask(request: HttpRequest, channel: str) -> dict:
     return {"question": question, "result": result}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def ask_page(request: HttpRequest) -> HttpResponse:
+    """The question form posts (with a CSRF token), so a phone or ID number stays out of URLs, access logs and
+    browser history. An old link with ``?q=`` is sent to the empty page instead of being answered."""
+    if request.method == "GET" and "q" in request.GET:
+        return redirect("knowledge_public:ask")
     context = _ask(request, "public")
     if request.headers.get("HX-Request"):
         return render(request, "knowledge/public/_answer.html", context)

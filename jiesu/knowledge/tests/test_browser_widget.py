@@ -63,12 +63,24 @@ def test_public_pages_show_no_personal_data(browser_page, articles, screenshot):
     page.click("button:has-text('提问')")
     page.locator("[data-testid=answer]").wait_for()
     screenshot("kb-ask-answer")
+    assert page.url.endswith("/ask/")  # posted: the question is in neither the URL nor the browser history
     page.goto(f"/ask/{articles[1].article_id}/")
     screenshot("kb-public-article")
     text = page.locator("body").inner_text()
     assert "710元" in text
     for secret in ("13912345678", "220302199001011236"):
         assert secret not in text
+
+
+def test_the_ask_page_keeps_personal_numbers_out_of_urls_and_the_answer_log(browser_page, articles):
+    page = browser_page
+    page.goto("/ask/")
+    page.fill("#q", "我的电话13912345678身份证220302199001011234，楼下饭店油烟太大")
+    page.click("button:has-text('提问')")
+    page.locator("[data-testid=handover]").wait_for()
+    assert page.url.endswith("/ask/")
+    question = AnswerLog.objects.get().question
+    assert "13912345678" not in question and "220302199001011234" not in question
 
 
 def test_staff_search_figures_and_review_pages_with_the_demo_city(browser_page, login_as, screenshot):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from django.test import Client
 from django.urls import reverse
 
-from jiesu.knowledge.models import Article, ArticleVersion
+from jiesu.knowledge.models import AnswerLog, Article, ArticleVersion
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services import accept
 from jiesu.tickets.states import State
@@ -61,8 +64,39 @@ def test_public_pages_refuse_drafts_and_bad_feedback(kb, client):
     version = kb.draft(title="草稿")
     assert client.get(reverse("knowledge_public:article", args=[version.article_id])).status_code == 404
     assert client.post(reverse("knowledge_public:feedback"), {"answer": "x"}).status_code == 400
-    assert client.get(reverse("knowledge_public:ask"), {"q": "长" * 600}).status_code == 200
+    response = client.post(reverse("knowledge_public:ask"), {"q": "长" * 600})
+    assert response.status_code == 200 and "问题不超过" in response.content.decode()
     assert not Ticket.objects.exists()
+
+
+QUESTION = "我的电话13912345678身份证220302199001011234，城市低保标准是多少"
+
+
+def test_the_ask_page_posts_the_question_with_a_csrf_token(kb, settings):
+    settings.KNOWLEDGE_ANSWER_THRESHOLD = 0.3
+    kb.published(title="城市低保标准是多少", body_html="<p>四平市城市低保标准为每人每月710元。</p>")
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("knowledge_public:ask")).content.decode()
+    assert 'method="post"' in page and 'hx-post="/ask/"' in page and "hx-push-url" not in page
+    assert client.post(reverse("knowledge_public:ask"), {"q": QUESTION}).status_code == 403
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    html = client.post(reverse("knowledge_public:ask"), {"q": QUESTION, "csrfmiddlewaretoken": token}
+                       ).content.decode()
+    assert 'data-testid="answer"' in html and "710元" in html  # answered without JavaScript: the whole page
+    partial = client.post(reverse("knowledge_public:ask"), {"q": QUESTION}, headers={"HX-Request": "true",
+                          "X-CSRFToken": token}).content.decode()
+    assert 'data-testid="answer"' in partial and "<html" not in partial
+    for log in AnswerLog.objects.all():
+        assert "220302199001011234" not in log.question and "13912345678" not in log.question
+
+
+def test_a_question_in_the_url_is_not_answered(kb, client):
+    kb.published(title="城市低保标准是多少", body_html="<p>四平市城市低保标准为每人每月710元。</p>")
+    response = client.get(reverse("knowledge_public:ask"), {"q": QUESTION})
+    assert response.status_code == 302 and response.url == reverse("knowledge_public:ask")
+    widget = client.get(reverse("knowledge_public:widget"), {"q": QUESTION}).content.decode()
+    assert "710元" not in widget and "13912345678" not in widget
+    assert not AnswerLog.objects.exists()
 
 
 def test_drafts_of_other_units_cannot_be_opened_for_editing(kb, client):
