@@ -8,6 +8,10 @@ if the caller agrees. ``DEFAULT_THRESHOLD`` (0.45) is measured by ``benchmarks/a
 messages (docs/benchmarks.md): at 0.45 about 98 % of automatic answers are the right article and under 1 % of
 questions with no answer in the base get one; 0.55 answered barely more precisely and half as often. A city
 sets its own (``JIESU_KNOWLEDGE_ANSWER_THRESHOLD``) after running the benchmark on its history.
+
+What a citizen may be shown is decided once, in ``answerable_articles(for_citizens=True)``: never the
+staff-only kinds (reply templates, ``models.STAFF_ONLY_KINDS``). Automatic answers on every channel but intake,
+the public article page (``public_article``) and the API's answers all go through it.
 """
 
 from __future__ import annotations
@@ -19,16 +23,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from jiesu.core.errors import ActionNotAllowed, ValidationFailed
+from jiesu.core.errors import ActionNotAllowed, NotFound, ValidationFailed
 from jiesu.intelligence.pii import mask_personal_data
 from jiesu.knowledge import services
 from jiesu.knowledge.content import body_snippet, spoken_text, without_personal_numbers
-from jiesu.knowledge.models import AnswerChannel, AnswerLog, Article, ArticleStatus, ArticleVersion
+from jiesu.knowledge.models import (
+    STAFF_ONLY_KINDS,
+    AnswerChannel,
+    AnswerLog,
+    Article,
+    ArticleStatus,
+    ArticleVersion,
+)
 from jiesu.knowledge.search_index import ArticleIndex, article_id_of, article_index, content_words
 
 DEFAULT_THRESHOLD = 0.45
@@ -87,6 +99,28 @@ def confidence(index: ArticleIndex, article_id: int, question: str) -> float:
     return question_scorer(index, question)(article_id)
 
 
+def answerable_articles(*, for_citizens: bool) -> QuerySet[Article]:
+    """Published articles that may answer: for citizens never a staff-only kind (``STAFF_ONLY_KINDS``).
+
+    The one rule deciding what a citizen may be shown; validity on the day is checked on the version.
+    """
+    articles = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    return articles.exclude(kind__in=STAFF_ONLY_KINDS) if for_citizens else articles
+
+
+def reaches_citizens(channel: str) -> bool:
+    """Every answering channel but the operator's intake screen reaches a citizen directly."""
+    return channel != AnswerChannel.INTAKE
+
+
+def public_article(pk: int) -> Article:
+    """The article a citizen may open at /ask/<id>/: published, valid today and not staff-only."""
+    article = answerable_articles(for_citizens=True).select_related("current", "unit").filter(pk=pk).first()
+    if article is None or article.current is None or not article.current.valid_on(timezone.localdate()):
+        raise NotFound("该知识不存在或已失效。")
+    return article
+
+
 def _applies(article: Article, region_code: str | None) -> bool:
     if not region_code:
         return True
@@ -95,11 +129,12 @@ def _applies(article: Article, region_code: str | None) -> bool:
 
 
 def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
-                     on: date | None = None) -> list[Suggestion]:
+                     on: date | None = None, *, for_citizens: bool = False) -> list[Suggestion]:
     """The best published articles valid on ``on`` (today) for a request, most confident first.
 
     Candidates are ranked by confidence from the index alone, then read from the database a few at a time
-    (most requests need one batch), skipping the unpublished, expired and those for other regions.
+    (most requests need one batch), skipping the unpublished, expired and those for other regions, and for
+    citizens the staff-only kinds (``answerable_articles``). Staff (the intake screen) get every kind.
     """
     on = on or timezone.localdate()
     region_code = getattr(region, "code", region) or None
@@ -110,7 +145,8 @@ def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
     out: list[Suggestion] = []
     for start in range(0, len(ranked), k + BATCH_EXTRA):
         batch = ranked[start : start + k + BATCH_EXTRA]
-        articles = (Article.objects.filter(pk__in=[article_id_of(h) for _, h in batch], status=ArticleStatus.PUBLISHED)
+        articles = (answerable_articles(for_citizens=for_citizens)
+                    .filter(pk__in=[article_id_of(h) for _, h in batch])
                     .select_related("current", "unit").prefetch_related("regions").in_bulk())
         for conf, hit in batch:
             article = articles.get(article_id_of(hit))
@@ -154,9 +190,13 @@ class AnswerResult:
 
 def answer_question(question: str, *, channel: str, caller_agrees_to_ticket: bool = False,
                     phone: str | None = None, region: Any = None, actor: Any = None) -> AnswerResult:
-    """An automatic answer above the threshold, else a hand-over (and a ticket if the caller agrees)."""
+    """An automatic answer above the threshold, else a hand-over (and a ticket if the caller agrees).
+
+    Every channel but intake reaches a citizen, so staff-only articles (reply templates) never answer there.
+    """
     question = _checked(question, channel)
-    best = next(iter(suggest_articles(question, "", k=1, region=region)), None)
+    found = suggest_articles(question, "", k=1, region=region, for_citizens=reaches_citizens(channel))
+    best = next(iter(found), None)
     with transaction.atomic():
         if best is not None and best.confidence >= threshold():
             result = AnswerResult(True, without_personal_numbers(best.spoken), best.confidence, best.article,

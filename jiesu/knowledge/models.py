@@ -15,6 +15,12 @@ class ArticleKind(models.TextChoices):
     REPLY = "reply", _("答复范例")
 
 
+# Written for staff and never served to citizens (the answer page, the widget, article pages, voice, chat and
+# POST /api/v1/answer): reply templates and case examples (答复范例) tell one caller's case — "the pipe has
+# been repaired" — which reads as a false promise to anyone else. Operators still use them at intake.
+STAFF_ONLY_KINDS = frozenset({ArticleKind.REPLY})
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", _("未发布")
     PUBLISHED = "published", _("已发布")

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiesu.core.errors import ValidationFailed
+from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.knowledge import services
-from jiesu.knowledge.answering import answer_question
-from jiesu.knowledge.models import AnswerLog, Article, ArticleStatus
-
-
-def _published(pk: int) -> Article:
-    article = Article.objects.select_related("current", "unit").filter(pk=pk, status=ArticleStatus.PUBLISHED).first()
-    if article is None or article.current is None or not article.current.valid_on(timezone.localdate()):
-        raise Http404("该知识不存在或已失效。")
-    return article
+from jiesu.knowledge.answering import answer_question, public_article
+from jiesu.knowledge.models import AnswerLog
 
 
 def _ask(request: HttpRequest, channel: str) -> dict:
@@ -56,7 +48,11 @@ def widget(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "knowledge/public/article.html", {"article": _published(pk)})
+    try:
+        article = public_article(pk)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "knowledge/public/article.html", {"article": article})
 
 
 @csrf_exempt  # anonymous, harmless, and posted from the widget inside other sites' frames
