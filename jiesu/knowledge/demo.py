@@ -1,7 +1,9 @@
 """Demo step: Siping's knowledge base — articles written from the facts in domain.md, benefit standards, and
 a month of automatic answers with feedback so the figures page has numbers (idempotent).
 
-Articles are keyed by ``external_key`` ("demo-…") and their source line says 演示内容. Each goes through the
+Articles are keyed by ``external_key`` ("demo-…") and their source line, shown to citizens, says
+"（演示内容，非真实政策）" — never a developer's file name. The reply template (kind ``reply``) is published for
+operators at intake; being staff-only, it is never shown on the public pages. Each goes through the
 real workflow (draft → submitted → published) as the owning unit's handler (or the supervisor for units
 without one) and the centre's supervisor; "stale" ones are published 14 months back, so they show up for
 review. Answer logs are written once: if the first demo question is already logged, they are skipped.
@@ -95,7 +97,7 @@ def _standards(ctx: Any) -> None:
     for code, name, amount, region in STANDARDS:
         ctx.upsert(BenefitStandard, "code", code, {
             "name": name, "amount": Decimal(amount), "region": ctx.region(region) if region else None,
-            "valid_from": date(2025, 1, 1), "valid_to": None, "source": "演示数据，据 domain.md（四平市 2025 年标准）"})
+            "valid_from": date(2025, 1, 1), "valid_to": None, "source": "演示数据（四平市 2025 年标准）"})
 
 
 def _answers(ctx: Any) -> int:

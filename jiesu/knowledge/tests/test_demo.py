@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiesu.demo.runner import run_demo
 from jiesu.knowledge import figures
-from jiesu.knowledge.answering import answer_question
+from jiesu.knowledge.answering import answer_question, suggest_articles
 from jiesu.knowledge.eligibility import benefits_for
 from jiesu.knowledge.models import AnswerLog, Article, ArticleVersion
 from jiesu.knowledge.queries import stale_articles
@@ -28,6 +28,7 @@ def test_demo_articles_state_their_source_and_fill_the_review_queue(demo):
     assert 15 <= articles.count() <= 25
     for version in ArticleVersion.objects.filter(article__in=articles):
         assert "演示" in version.source_document and version.body_text
+        assert ".md" not in version.source_document  # shown to citizens: no developer's file names
     statuses = set(ArticleVersion.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "published"} <= statuses
     assert ArticleVersion.objects.filter(conditions__isnull=False).exclude(conditions=[]).count() >= 4
@@ -66,3 +67,15 @@ def test_staff_pages_open_for_demo_accounts(demo, client):
         for name in names:
             assert client.get(reverse(f"knowledge:{name}")).status_code == 200, (username, name)
         assert reverse("knowledge:search") in client.get(reverse("web:home")).content.decode()
+
+
+def test_the_demo_reply_template_is_for_operators_only(demo, client):
+    template = Article.objects.get(external_key="demo-reply-heating-leak")
+    assert template.kind == "reply" and template.status == "published"
+    for channel in ("public", "widget", "voice", "chat"):
+        result = answer_question("我家楼道漏水", channel=channel)
+        assert result.article != template and "已到现场" not in result.text
+    html = client.post(reverse("knowledge_public:ask"), {"q": "我家楼道漏水"}).content.decode()
+    assert "答复范例" not in html and "domain.md" not in html
+    assert client.get(reverse("knowledge_public:article", args=[template.pk])).status_code == 404
+    assert template in [s.article for s in suggest_articles("楼道暖气管漏水", k=5)]
