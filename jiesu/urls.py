@@ -6,10 +6,6 @@ from django.views.i18n import set_language
 
 from jiesu.api.main import api
 
-admin.site.site_header = "接诉 · 12345 热线管理后台"
-admin.site.site_title = "接诉管理后台"
-admin.site.index_title = "配置管理"
-
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -18,6 +14,10 @@ urlpatterns = [
     path("ask/", include("jiesu.knowledge.public_urls")),
     path("", include("jiesu.web.urls")),
 ]
+
+# Citizens get the public shell, staff the workbench's (jiesu/web/errors.py); 500 is Django's with 500.html.
+handler403 = "jiesu.web.errors.permission_denied"
+handler404 = "jiesu.web.errors.page_not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -128,11 +128,11 @@ class TimeLimitForm(_VersionedForm):
 
 
 class CurrentFilter(admin.SimpleListFilter):
-    title = "版本"
+    title = _("版本")
     parameter_name = "versions"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("all", "全部版本（含历史）"), ("history", "仅历史版本")]
+        return [("all", _("全部版本（含历史）")), ("history", _("仅历史版本"))]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         if self.value() == "all":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext
+
 from jiesu.worktime.models import CalendarDay, CalendarYear
 
 WARN_FROM_MONTH = 11  # the State Council publishes the next year's schedule in November or December
@@ -17,16 +19,16 @@ def missing_year_problem(today: date) -> tuple[str, str] | None:
     """("error" | "warning", message) when the current year, or from November the next year, has no data."""
     years = complete_years()
     if today.year not in years:
-        return "error", (
-            f"缺少今年（{today.year} 年）的工作日历，所有期限都无法计算。"
-            f"请立即在“工作日历 › 日历年度”中录入 {today.year} 年的节假日与调休安排，并标记为“已录入完整”。"
-        )
+        return "error", gettext(
+            "缺少今年（{year} 年）的工作日历，所有期限都无法计算。"
+            "请立即在“工作日历 › 日历年度”中录入 {year} 年的节假日与调休安排，并标记为“已录入完整”。"
+        ).format(year=today.year)
     following = today.year + 1
     if today.month >= WARN_FROM_MONTH and following not in years:
-        return "warning", (
-            f"尚未录入 {following} 年的工作日历。国务院办公厅通常在 11–12 月公布下一年的节假日安排，"
-            f"请在公布后录入并标记为“已录入完整”；跨入 {following} 年的期限在录入前无法计算。"
-        )
+        return "warning", gettext(
+            "尚未录入 {year} 年的工作日历。国务院办公厅通常在 11–12 月公布下一年的节假日安排，"
+            "请在公布后录入并标记为“已录入完整”；跨入 {year} 年的期限在录入前无法计算。"
+        ).format(year=following)
     return None
 
 

@@ -151,3 +151,11 @@ def test_a_msgid_shared_by_several_catalogues_has_one_english_wording():
     differing = {key: by_app for key, by_app in seen.items()
                  if len(set(by_app.values())) > 1 and set(by_app) & set(DOMAIN_APPS)}
     assert not differing
+
+
+@pytest.mark.django_db
+def test_the_admin_titles_follow_the_language(admin_client):
+    assert "接诉 · 12345 热线管理后台" in admin_client.get("/admin/").content.decode()
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    html = admin_client.get("/admin/").content.decode()
+    assert "Jiesu · 12345 hotline administration" in html and "热线管理后台" not in html
