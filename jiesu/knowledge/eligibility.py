@@ -15,28 +15,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 MATCHED, UNMATCHED, UNKNOWN = "matched", "unmatched", "unknown"
-STATUS_LABELS = {MATCHED: "符合", UNMATCHED: "不符合", UNKNOWN: "需核实"}
+STATUS_LABELS = {MATCHED: gettext_lazy("符合"), UNMATCHED: gettext_lazy("不符合"), UNKNOWN: gettext_lazy("需核实")}
 
 NUMBER, BOOL, REGION, CHOICE = "number", "bool", "region", "choice"
-FIELDS: dict[str, tuple[str, str]] = {
-    "age": ("年龄", NUMBER),
-    "residence": ("常住地", REGION),
-    "hukou": ("户籍地", REGION),
-    "hukou_type": ("户籍类型（urban 城镇 / rural 农村）", CHOICE),
-    "household_income_per_capita": ("家庭月人均收入（元）", NUMBER),
-    "disability_grade": ("残疾等级（1–4 级，1 级最重）", NUMBER),
-    "is_orphan": ("孤儿", BOOL),
-    "in_institution": ("在福利机构集中养育", BOOL),
-    "lives_alone": ("独居", BOOL),
-    "no_work_ability": ("无劳动能力", BOOL),
-    "no_supporter": ("无法定赡养抚养扶养义务人或其无履行能力", BOOL),
+FIELDS: dict[str, tuple[str | Promise, str]] = {
+    "age": (gettext_lazy("年龄"), NUMBER),
+    "residence": (gettext_lazy("常住地"), REGION),
+    "hukou": (gettext_lazy("户籍地"), REGION),
+    "hukou_type": (gettext_lazy("户籍类型"), CHOICE),
+    "household_income_per_capita": (gettext_lazy("家庭月人均收入"), NUMBER),
+    "disability_grade": (gettext_lazy("残疾等级"), NUMBER),
+    "is_orphan": (gettext_lazy("是否孤儿"), BOOL),
+    "in_institution": (gettext_lazy("是否在福利机构集中养育"), BOOL),
+    "lives_alone": (gettext_lazy("是否独居"), BOOL),
+    "no_work_ability": (gettext_lazy("是否无劳动能力"), BOOL),
+    "no_supporter": (gettext_lazy("是否无法定赡养抚养扶养义务人或其无履行能力"), BOOL),
 }
+CHOICES: dict[str, dict[str, str | Promise]] = {"hukou_type": {"urban": gettext_lazy("城镇"), "rural": gettext_lazy("农村")}}
 _COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
             "!=": operator.ne}
 OPS_BY_TYPE = {NUMBER: set(_COMPARE), BOOL: {"==", "!="}, CHOICE: {"==", "!=", "in"}, REGION: {"in", "not_in"}}
-OP_LABELS = {">=": "不低于", "<=": "不高于", ">": "高于", "<": "低于", "==": "为", "!=": "不为", "in": "属于",
-             "not_in": "不属于"}
+OP_LABELS = {">=": gettext_lazy("不低于"), "<=": gettext_lazy("不高于"), ">": gettext_lazy("高于"),
+             "<": gettext_lazy("低于"), "==": gettext_lazy("为"), "!=": gettext_lazy("不为"), "in": gettext_lazy("属于"),
+             "not_in": gettext_lazy("不属于")}
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class Evaluation:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 def validate_conditions(conditions: Any) -> list[str]:
@@ -89,48 +95,95 @@ def _number(value: Any) -> Decimal | None:
 
 
 def evaluate(conditions: list[dict[str, Any]], situation: Mapping[str, Any],
-             standards: Mapping[str, Decimal] | None = None) -> Evaluation:
-    """Whether a caller's ``situation`` meets every condition; unknown when a needed fact is missing."""
+             standards: Mapping[str, Decimal] | None = None, names: Mapping[str, str] | None = None) -> Evaluation:
+    """Whether a caller's ``situation`` meets every condition; unknown when a needed fact is missing.
+
+    ``names`` (region code → name) only makes the reasons readable; it never changes the outcome."""
     standards = standards or {}
-    results = [_one(cond, situation, standards) for cond in conditions or []]
-    reasons = [reason for _, reason in results]
-    statuses = {status for status, _ in results}
+    results = [_one(cond, situation, standards, names or {}) for cond in conditions or []]
+    reasons = [reason for _status, reason in results]
+    statuses = {status for status, _reason in results}
     if UNMATCHED in statuses:
         return Evaluation(UNMATCHED, reasons)
     return Evaluation(UNKNOWN if UNKNOWN in statuses else MATCHED, reasons)
 
 
-def _one(cond: dict[str, Any], situation: Mapping[str, Any], standards: Mapping[str, Decimal]) -> tuple[str, str]:
+def _one(cond: dict[str, Any], situation: Mapping[str, Any], standards: Mapping[str, Decimal],
+         names: Mapping[str, str]) -> tuple[str, str]:
     name, op = cond.get("field", ""), cond.get("op", "")
     if name not in FIELDS or op not in OPS_BY_TYPE[FIELDS[name][1]]:
-        return UNKNOWN, f"条件“{name} {op}”无法判断，需核实"
-    label, kind = FIELDS[name]
-    target, target_text = _target(cond, kind, standards)
+        return UNKNOWN, _("条件“%(field)s %(op)s”无法判断，需核实") % {"field": name, "op": op}
+    kind = FIELDS[name][1]
+    target, target_text = _target(cond, kind, standards, name, names)
+    wanted = _condition_text(name, kind, op, target, target_text)
     given = situation.get(name)
-    if given in (None, "") or target is None:
-        missing = f"未知“{cond.get('standard')}”标准" if target is None else f"未提供{label}"
-        return UNKNOWN, f"{label}{OP_LABELS[op]}{target_text}：{missing}，需核实"
+    if target is None:
+        return UNKNOWN, _("%(condition)s：缺少该保障标准，需核实") % {"condition": wanted}
+    if given in (None, ""):
+        return UNKNOWN, _("%(condition)s：未填写，需核实") % {"condition": wanted}
     ok = _holds(kind, op, given, target)
+    shown = _shown(name, kind, given, names)
     if ok is None:
-        return UNKNOWN, f"{label}“{given}”无法判断，需核实"
-    shown = {True: "是", False: "否"}.get(given, given) if kind == BOOL else given
-    return (MATCHED if ok else UNMATCHED), f"{label}{OP_LABELS[op]}{target_text}（实际：{shown}）"
+        return UNKNOWN, _("%(condition)s：填写的“%(given)s”无法判断，需核实") % {"condition": wanted, "given": shown}
+    verdict = STATUS_LABELS[MATCHED if ok else UNMATCHED]
+    text = _("%(condition)s：%(verdict)s（填写 %(given)s）") % {"condition": wanted, "verdict": verdict, "given": shown}
+    return (MATCHED if ok else UNMATCHED), text
 
 
-def _target(cond: dict[str, Any], kind: str, standards: Mapping[str, Decimal]) -> tuple[Any, str]:
+def _condition_text(name: str, kind: str, op: str, target: Any, target_text: str) -> str:
+    """The condition as staff read it: 年龄不低于 80 岁, 是否孤儿, 户籍类型为城镇, 户籍地属于四平市."""
+    label = FIELDS[name][0]
+    if kind == BOOL:
+        if (op == "==") == bool(target):
+            return str(label)
+        return _("%(field)s（须为“否”）") % {"field": label}
+    if kind == NUMBER:
+        return _("%(field)s%(op)s %(value)s") % {"field": label, "op": OP_LABELS[op], "value": target_text}
+    return _("%(field)s%(op)s%(value)s") % {"field": label, "op": OP_LABELS[op], "value": target_text}
+
+
+def _shown(name: str, kind: str, given: Any, names: Mapping[str, str]) -> str:
+    """A value the caller gave, as written back to staff: 是/否, 城镇, a region's name, or the number."""
+    if kind == BOOL and isinstance(given, bool):
+        return _("是") if given else _("否")
+    if kind == CHOICE:
+        return str(CHOICES.get(name, {}).get(str(given), given))
+    if kind == REGION:
+        return names.get(str(given), str(given))
+    return str(given)
+
+
+def _with_unit(name: str, amount: Any) -> str:
+    units = {"age": _("%(n)s 岁"), "household_income_per_capita": _("%(n)s 元"), "disability_grade": _("%(n)s 级")}
+    return units.get(name, "%(n)s") % {"n": amount}
+
+
+def _joined(items: list[str]) -> str:
+    return _("、").join(items)
+
+
+def _target(cond: dict[str, Any], kind: str, standards: Mapping[str, Decimal], name: str = "",
+            names: Mapping[str, str] | None = None) -> tuple[Any, str]:
     if kind == NUMBER and cond.get("standard"):
         base = standards.get(cond["standard"])
         if base is None:
-            return None, f"标准“{cond['standard']}”"
+            return None, _("保障标准“%(code)s”") % {"code": cond["standard"]}
         factor = _number(cond.get("factor", 1)) or Decimal(1)
         amount = (base * factor).quantize(Decimal("0.01"))
-        return amount, f"{amount.normalize():f} 元" + (f"（{factor:f} 倍保障标准）" if factor != 1 else "（保障标准）")
+        if factor == 1:
+            return amount, _("%(amount)s 元（保障标准）") % {"amount": f"{amount.normalize():f}"}
+        return amount, _("%(amount)s 元（%(factor)s 倍保障标准）") % {"amount": f"{amount.normalize():f}",
+                                                                  "factor": f"{factor:f}"}
     value = cond.get("value")
     if kind == BOOL:
-        return bool(value), "是" if value else "否"
+        return bool(value), _("是") if value else _("否")
     if kind == REGION:
-        return [str(v) for v in value or []], "、".join(str(v) for v in value or [])
-    return value, str(value)
+        codes = [str(v) for v in value or []]
+        return codes, _joined([(names or {}).get(code, code) for code in codes])
+    if kind == CHOICE:
+        values = value if isinstance(value, list) else [value]
+        return value, _joined([str(CHOICES.get(name, {}).get(str(v), v)) for v in values])
+    return value, _with_unit(name, value)
 
 
 def _holds(kind: str, op: str, given: Any, target: Any) -> bool | None:
@@ -180,7 +233,7 @@ def standards_on(region_code: str | None = None, on: Any = None) -> dict[str, De
         rank = len(region or "")
         if code not in best or rank > best[code][0]:
             best[code] = (rank, amount)
-    return {code: amount for code, (_, amount) in best.items()}
+    return {code: amount for code, (_rank, amount) in best.items()}
 
 
 def benefits_for(situation: Mapping[str, Any], on: Any = None) -> list[tuple[Any, Evaluation]]:
@@ -195,12 +248,26 @@ def benefits_for(situation: Mapping[str, Any], on: Any = None) -> list[tuple[Any
     found = []
     articles = (Article.objects.filter(status=ArticleStatus.PUBLISHED, current__isnull=False)
                 .exclude(current__conditions=[]).select_related("current", "unit"))
-    for article in articles:
-        version = article.current
+    versions = [(article, article.current) for article in articles]
+    names = region_names(situation, [v.conditions for _article, v in versions if v is not None])
+    for article, version in versions:
         if version is None or not version.conditions or not version.valid_on(on):
             continue
-        result = evaluate(version.conditions, situation, standards)
+        result = evaluate(version.conditions, situation, standards, names)
         if result.status != UNMATCHED:
             found.append((article, result))
     found.sort(key=lambda pair: (pair[1].status != MATCHED, str(pair[0])))
     return found
+
+
+def region_names(situation: Mapping[str, Any], condition_lists: list[list[dict[str, Any]]]) -> dict[str, str]:
+    """Region code → name for the regions a situation and some conditions mention ("2203" is read as 220300)."""
+    from jiesu.org.models import Region
+
+    codes = {str(situation.get(name) or "") for name, (_label, kind) in FIELDS.items() if kind == REGION}
+    for conditions in condition_lists:
+        codes |= {str(code) for cond in conditions or [] if FIELDS.get(cond.get("field", ""), ("", ""))[1] == REGION
+                  for code in cond.get("value") or []}
+    codes.discard("")
+    padded = {code.ljust(6, "0") if len(code) < 6 else code: code for code in codes}
+    return {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiesu.catalog.models import Category
-from jiesu.core.errors import DomainError, ValidationFailed
+from jiesu.core.errors import DomainError
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
 from jiesu.knowledge import eligibility, figures, queries, services
 from jiesu.knowledge.answering import answer_with_article, suggest_articles
-from jiesu.knowledge.forms import ArticleForm
+from jiesu.knowledge.forms import ArticleForm, BenefitForm
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
 from jiesu.knowledge.promotion import promote_reply_to_faq
 from jiesu.org.models import Region, Unit
@@ -68,18 +67,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_form(request: HttpRequest, form: ArticleForm, version: ArticleVersion | None) -> ArticleVersion:
-    data = dict(form.cleaned_data)
-    unit = Unit.objects.filter(code=data.pop("unit")).first()
-    category = Category.objects.filter(code=data.pop("category")).first() if data.get("category") else None
-    data.pop("category", None)
-    codes = data.pop("regions").split()
-    regions = list(Region.objects.filter(code__in=codes))
-    if unit is None or len(regions) != len(set(codes)):
-        raise ValidationFailed(field_errors={"unit" if unit is None else "regions": ["代码不存在。"]})
-    kind = data.pop("kind")
+    data = form.article_values()
+    unit = data.pop("unit")
     if version is None:
-        return services.create_draft(request.user, unit=unit, kind=kind, category=category, regions=regions, **data)
-    return services.edit_draft(request.user, version, kind=kind, category=category, regions=regions, **data)
+        return services.create_draft(request.user, unit=unit, **data)
+    return services.edit_draft(request.user, version, **data)
 
 
 @login_required
@@ -138,19 +130,10 @@ def review(request: HttpRequest) -> HttpResponse:
 @login_required
 def benefits(request: HttpRequest) -> HttpResponse:
     _require(request.user, Perm.KNOWLEDGE_VIEW)
-    situation = _situation(request.GET)
+    form = BenefitForm(request.GET or None)
+    situation = form.situation() if form.is_valid() else {}
     found = eligibility.benefits_for(situation) if situation else []
-    return render(request, "knowledge/benefits.html", {"found": found, "situation": request.GET,
-                                                        "fields": eligibility.FIELDS})
-
-
-def _situation(params: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, (_, kind) in eligibility.FIELDS.items():
-        raw = (params.get(name) or "").strip()
-        if raw:
-            out[name] = {"1": True, "0": False}.get(raw) if kind == eligibility.BOOL else raw
-    return {k: v for k, v in out.items() if v is not None}
+    return render(request, "knowledge/benefits.html", {"form": form, "found": found, "asked": bool(situation)})
 
 
 @login_required

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +16,7 @@ from jiesu.core.errors import ValidationFailed
 from jiesu.knowledge.eligibility import benefits_for, describe, evaluate, standards_on, validate_conditions
 from jiesu.knowledge.models import BenefitStandard
 
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 OLD_AGE = [{"field": "age", "op": ">=", "value": 80}, {"field": "hukou", "op": "in", "value": ["2203"]}]
 DIBAO = [{"field": "household_income_per_capita", "op": "<=", "standard": "dibao_urban"}]
 TEKUN = [{"field": "no_work_ability", "op": "==", "value": True},
@@ -23,13 +26,13 @@ TEKUN = [{"field": "no_work_ability", "op": "==", "value": True},
 def test_every_condition_must_hold():
     assert evaluate(OLD_AGE, {"age": 85, "hukou": "220302"}).status == "matched"
     result = evaluate(OLD_AGE, {"age": 79, "hukou": "220302"})
-    assert result.status == "unmatched" and "年龄不低于80（实际：79）" in result.reasons
+    assert result.status == "unmatched" and "年龄不低于 80 岁：不符合（填写 79）" in result.reasons
 
 
 def test_a_missing_fact_is_unknown_never_dropped_or_promised():
     result = evaluate(OLD_AGE, {"age": 85})
     assert result.status == "unknown" and result.label == "需核实"
-    assert any("未提供户籍地" in reason for reason in result.reasons)
+    assert "户籍地属于2203：未填写，需核实" in result.reasons
     assert evaluate(OLD_AGE, {"age": 70}).status == "unmatched"
 
 
@@ -67,7 +70,7 @@ def test_age_threshold_is_exact(age):
 
 def test_describe_reads_aloud():
     assert describe(OLD_AGE) == ["年龄不低于80", "户籍地属于2203"]
-    assert describe(TEKUN)[1] == "家庭月人均收入（元）不高于保障标准 dibao_urban × 1.6"
+    assert describe(TEKUN)[1] == "家庭月人均收入不高于保障标准 dibao_urban × 1.6"
 
 
 @pytest.mark.django_db
@@ -102,3 +105,36 @@ def test_benefits_lists_matched_and_unknown_but_not_unmatched(kb, client):
     client.force_login(kb.operator)
     html = client.get(reverse("knowledge:benefits"), {"age": "85", "hukou": "220302"}).content.decode()
     assert "高龄津贴" in html and "符合" in html and "需核实" in html
+
+
+@pytest.mark.parametrize("condition, situation, reason", [
+    ({"field": "is_orphan", "op": "==", "value": True}, {}, "是否孤儿：未填写，需核实"),
+    ({"field": "no_work_ability", "op": "==", "value": True}, {"no_work_ability": True}, "是否无劳动能力：符合（填写 是）"),
+    ({"field": "lives_alone", "op": "==", "value": True}, {"lives_alone": False}, "是否独居：不符合（填写 否）"),
+    ({"field": "lives_alone", "op": "==", "value": False}, {"lives_alone": False}, "是否独居（须为“否”）：符合（填写 否）"),
+    ({"field": "age", "op": ">=", "value": 80}, {"age": 82}, "年龄不低于 80 岁：符合（填写 82）"),
+    ({"field": "disability_grade", "op": "<=", "value": 2}, {"disability_grade": 3}, "残疾等级不高于 2 级：不符合（填写 3）"),
+    ({"field": "hukou_type", "op": "==", "value": "urban"}, {"hukou_type": "rural"}, "户籍类型为城镇：不符合（填写 农村）"),
+    ({"field": "hukou_type", "op": "in", "value": ["urban", "rural"]}, {}, "户籍类型属于城镇、农村：未填写，需核实"),
+])
+def test_reasons_read_as_chinese_per_kind_of_fact(condition, situation, reason):
+    assert evaluate([condition], situation).reasons == [reason]
+
+
+def test_region_reasons_name_the_regions_when_names_are_given():
+    cond = [{"field": "residence", "op": "in", "value": ["220382"]}]
+    names = {"220382": "双辽市", "220382005": "红旗街道"}
+    assert evaluate(cond, {"residence": "220382005"}, names=names).reasons == ["常住地属于双辽市：符合（填写 红旗街道）"]
+    assert evaluate(cond, {"residence": "220382005"}).status == "matched"  # names never change the outcome
+
+
+def test_reasons_for_a_standard_that_is_not_set_say_so():
+    assert evaluate(DIBAO, {"household_income_per_capita": 100}, {}).reasons == [
+        "家庭月人均收入不高于 保障标准“dibao_urban”：缺少该保障标准，需核实"]
+
+
+def test_reasons_are_english_in_english():
+    with override("en"):
+        result = evaluate(OLD_AGE, {"age": 82})
+        assert result.label == "To be verified"
+    assert not any(CJK.search(reason) for reason in result.reasons), result.reasons
