@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,12 +57,21 @@ def _roles_for_centre_act(actor: Any, transition: Transition) -> str | None:
     return None
 
 
+def acting_unit_ids(actor: Any, roles: Iterable[str]) -> set[int]:
+    """The units a person acts for in these roles: the units they hold the role in. A wider scope (本单位及下级单位)
+    lets them see their sub-units' tickets, not act in a sub-unit's name: once a ticket is passed down (下派), the
+    sub-unit holding it signs, contacts, replies, asks for a return or an extension, or passes it further down."""
+    wanted = set(roles)
+    memberships = actor.active_memberships() if hasattr(actor, "active_memberships") else []
+    return {m.unit_id for m in memberships if m.role in wanted}
+
+
 def _unit_candidates(actor: Any, ticket: Ticket, transition: Transition) -> list[Assignment]:
-    current = Assignment.objects.filter(ticket=ticket, is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    current = Assignment.objects.filter(ticket=ticket, is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES,
+                                        unit_id__in=acting_unit_ids(actor, transition.roles))
     if transition.actor == Actor.LEAD_UNIT:
         current = current.filter(role=AssignmentRole.LEAD)
-    scopes = [actor.scope_for_role(role) for role in transition.roles]
-    return [a for a in current.select_related("unit") if any(s.covers(a.unit_id) for s in scopes)]
+    return list(current.select_related("unit"))
 
 
 def authorise(actor: Any, ticket: Ticket, transition: Transition) -> tuple[str, list[Assignment]]:

@@ -149,6 +149,35 @@ def test_sub_centre_passes_the_ticket_down_to_its_street(city):
     assert_replays(t)
 
 
+@pytest.mark.parametrize("action, data", [
+    ("sign", {}), ("contact", {"note": "已联系"}), ("reply", {"result": "已协调物业"}),
+    ("request_extension", {"working_days": 1, "reason": "需要时间"}), ("request_return", {"reason": "非本单位职责"}),
+    ("redispatch", {"lead_unit": "renxing"}),
+])
+def test_a_unit_does_not_act_in_its_sub_units_name(city, action, data):
+    """Its wider scope (本单位及下级单位) lets the sub-centre see the ticket it passed down, not handle it."""
+    t = services.accept(city.operator, city.ticket_data())
+    services.dispatch(city.dispatcher, t, lead_unit="tiexi")
+    services.sign(city.subcentre_handler, t)
+    t = services.redispatch(city.subcentre_handler, t, lead_unit="renxing", note="请仁兴街道办理")
+    if action != "sign":
+        t = services.sign(city.street_handler, t)
+    with pytest.raises(PermissionDeniedError):
+        services.perform(city.subcentre_handler, t, action, data)
+    assert ticket_events(t).count() == t.version
+
+
+def test_the_sub_units_acts_are_recorded_in_its_own_name(city):
+    t = services.accept(city.operator, city.ticket_data())
+    services.dispatch(city.dispatcher, t, lead_unit="tiexi")
+    services.sign(city.subcentre_handler, t)
+    t = services.redispatch(city.subcentre_handler, t, lead_unit="renxing", note="请仁兴街道办理")
+    services.sign(city.street_handler, t)
+    t = services.reply(city.street_handler, t, result="已协调物业")
+    units = [(e.action, e.actor_unit_id) for e in ticket_events(t).order_by("id")]
+    assert units[-2:] == [("sign", city.street.pk), ("reply", city.street.pk)]
+
+
 def test_redispatch_only_to_own_sub_units(city):
     t = services.accept(city.operator, city.ticket_data())
     services.dispatch(city.dispatcher, t, lead_unit="tiexi")

@@ -33,6 +33,22 @@ def test_passing_down_is_offered_to_units_with_sub_units_only(city):
     assert "redispatch" in offered(city.subcentre_handler, to_district)
 
 
+UNIT_WORK = {"sign", "contact", "reply", "request_extension", "request_return", "redispatch"}
+
+
+def test_after_passing_the_ticket_down_only_the_sub_unit_holding_it_is_offered_the_units_work(city):
+    ticket = services.dispatch(city.dispatcher, services.accept(city.operator, city.ticket_data()), lead_unit="tiexi")
+    ticket = services.sign(city.subcentre_handler, ticket)
+    assert {"contact", "reply", "request_extension", "request_return", "redispatch"} <= offered(
+        city.subcentre_handler, ticket)
+    ticket = services.redispatch(city.subcentre_handler, ticket, lead_unit="renxing", note="请仁兴街道办理")
+    assert not UNIT_WORK & offered(city.subcentre_handler, ticket)
+    assert "sign" in offered(city.street_handler, ticket)
+    ticket = services.sign(city.street_handler, ticket)
+    assert not UNIT_WORK & offered(city.subcentre_handler, ticket)
+    assert {"contact", "reply", "request_extension", "request_return"} <= offered(city.street_handler, ticket)
+
+
 def test_an_extension_under_review_holds_the_reply_and_shows_the_review(city):
     ticket = ticket_in_state(city, State.IN_PROGRESS)
     assert "review_extension" not in offered(city.dispatcher, ticket)
