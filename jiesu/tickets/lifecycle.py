@@ -77,7 +77,7 @@ TABLE: tuple[Transition, ...] = (
     _t(Action.REVIEW_EXTENSION, {S.IN_PROGRESS}, CENTRE_REVIEW, {SAME}, i.ReviewExtensionInput,
        requires=_("有待审批的延期申请")),
     _t(Action.CONTACT, {S.IN_PROGRESS}, {Role.HANDLER}, {SAME}, i.ContactInput, Actor.ANY_ASSIGNED_UNIT,
-       requires=_("本单位已签收")),
+       requires=_("本单位已签收；诉求人未匿名、不是举报人")),
     _t(Action.REPLY, {S.IN_PROGRESS}, {Role.HANDLER}, {S.REPLIED, SAME}, i.ReplyInput, Actor.ANY_ASSIGNED_UNIT,
        requires=_("本单位已签收且无待审批的延期；协办单位答复主办单位")),
     _t(Action.REVIEW_REPLY, {S.REPLIED}, {Role.SUPERVISOR, Role.DISPATCHER}, {S.VISITING, S.IN_PROGRESS},

@@ -18,9 +18,9 @@ from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import restrict, scope_of
 from jiesu.tickets.lifecycle import TABLE, Transition
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
-from jiesu.tickets.services.base import TICKET_SUBJECT, authorise
+from jiesu.tickets.privacy import PROTECTED, RevealNotAllowed, is_protected, unit_refusal
+from jiesu.tickets.services.base import TICKET_SUBJECT, acting_unit_ids, authorise
 from jiesu.tickets.states import (
-    ACTIVE_ASSIGNMENT_STATUSES,
     Action,
     AssignmentRole,
     AssignmentStatus,
@@ -109,7 +109,7 @@ def _signed(a: Assignment) -> bool:
 _READY: dict[str, Callable[[Ticket, list[Assignment]], bool]] = {
     Action.ANSWER: lambda t, mine: t.kind == Kind.CONSULTATION,
     Action.SIGN: lambda t, mine: any(a.status == AssignmentStatus.PENDING_SIGN for a in mine),
-    Action.CONTACT: lambda t, mine: any(_signed(a) for a in mine),
+    Action.CONTACT: lambda t, mine: unit_refusal(t, mine) is None,  # the unit may see the requester
     Action.REPLY: lambda t, mine: any(_signed(a) and not a.extension_requested_days for a in mine),
     Action.REQUEST_EXTENSION: lambda t, mine: any(
         _signed(a) and not a.extension_count and not a.extension_requested_days for a in mine),
@@ -142,37 +142,42 @@ def current_assignments(ticket: Ticket) -> QuerySet[Assignment]:
     return ticket.assignments.filter(is_current=True).select_related("unit").order_by("role", "id")
 
 
-def _handles_it_now(user: Any, ticket: Ticket) -> bool:
-    scope = user.scope_for_role(Role.HANDLER) if hasattr(user, "scope_for_role") else None
-    if scope is None or scope.empty:
-        return False
-    active = ticket.assignments.filter(is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES)
-    return any(scope.covers(unit_id) for unit_id in active.values_list("unit_id", flat=True))
-
-
 def _is_centre_staff(user: Any) -> bool:
     return scope_of(user, Perm.PERSONAL_DATA_REVEAL).city_wide
 
 
+def _own_assignments(user: Any, ticket: Ticket) -> list[Assignment]:
+    """The user's units' current assignments on the ticket (units they hold the handler role in)."""
+    units = acting_unit_ids(user, {Role.HANDLER})
+    return list(ticket.assignments.filter(is_current=True, unit_id__in=units)) if units else []
+
+
+def reveal_refusal(user: Any, ticket: Ticket) -> RevealNotAllowed | None:
+    """Why this user may not see the requester's name and phone in full now; None when they may. The one rule
+    for the full view, its button and the contact action: the centre's staff may; a unit only as
+    `privacy.unit_refusal` says (signed for and handling it; never an anonymous requester or a whistle-blower)."""
+    if _is_centre_staff(user):
+        return None
+    if not acting_unit_ids(user, {Role.HANDLER}):
+        return RevealNotAllowed(PROTECTED) if is_protected(ticket) else RevealNotAllowed()
+    return unit_refusal(ticket, _own_assignments(user, ticket))
+
+
 def requester_view(user: Any, ticket: Ticket, *, reveal: bool = False) -> dict[str, Any]:
-    """What this user may see of the requester. Units see a whistle-blower or anonymous caller never;
-    others only while they handle the ticket. Every full view (`reveal=True`) is logged."""
-    hidden = {"name": "", "phone": "", "masked": True, "may_reveal": False, "anonymous": ticket.is_anonymous,
-              "whistleblower": ticket.is_whistleblower}
-    centre = _is_centre_staff(user)
-    protected = ticket.is_anonymous or ticket.is_whistleblower
-    may_reveal = centre or (not protected and _handles_it_now(user, ticket))
-    if not may_reveal:
-        if protected:
-            return hidden
-        return {**hidden, "name": mask_name(ticket.requester_name), "phone": mask_phone(ticket.requester_phone)}
+    """What this user sees of the requester: masked, or with `reveal=True` in full — logged, and refused with
+    `RevealNotAllowed` (nothing logged) where `reveal_refusal` gives a reason."""
+    refusal = reveal_refusal(user, ticket)
+    if reveal and refusal is not None:
+        raise refusal
+    view = {"name": "", "phone": "", "masked": True, "may_reveal": refusal is None, "anonymous": ticket.is_anonymous,
+            "whistleblower": ticket.is_whistleblower, "reveal_note": str(refusal.message) if refusal else ""}
+    if refusal is not None and is_protected(ticket):
+        return view
     if not reveal:
-        return {**hidden, "name": mask_name(ticket.requester_name), "phone": mask_phone(ticket.requester_phone),
-                "may_reveal": True}
+        return {**view, "name": mask_name(ticket.requester_name), "phone": mask_phone(ticket.requester_phone)}
     log_reveal(user=user, subject_type=TICKET_SUBJECT, subject_id=ticket.pk, fields=["name", "phone"],
                purpose="处理工单")
-    return {**hidden, "name": ticket.requester_name, "phone": ticket.requester_phone, "masked": False,
-            "may_reveal": True}
+    return {**view, "name": ticket.requester_name, "phone": ticket.requester_phone, "masked": False}
 
 
 QUEUES: dict[str, tuple[str, Q]] = {

@@ -72,13 +72,19 @@ def attach(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def reveal_requester(request: HttpRequest, number: str) -> HttpResponse:
-    """Shows the requester in full to a user who may see it; `requester_view` writes the reveal log."""
+    """Shows the requester in full to a user who may see it; `requester_view` writes the reveal log, or refuses
+    (nothing logged) and the panel says why."""
     ticket = _ticket(request.user, number)
-    requester = queries.requester_view(request.user, ticket, reveal=True)
-    if request.headers.get("HX-Request"):
+    status = 200
+    try:
+        requester = queries.requester_view(request.user, ticket, reveal=True)
+    except DomainError as exc:
+        requester = {**queries.requester_view(request.user, ticket), "refused": str(exc.message)}
+        status = exc.status
+    if request.headers.get("HX-Request"):  # htmx swaps only a 2xx answer: the refusal is shown in the panel
         return render(request, "web/tickets/_requester.html", {"ticket": ticket, "requester": requester})
     context = page_context(request.user, ticket, requester=requester)
-    return render(request, "web/tickets/ticket.html", context)
+    return render(request, "web/tickets/ticket.html", context, status=status)
 
 
 def _field_errors(exc: ValidationFailed, form_fields: set[str]) -> tuple[dict[str, list[str]], str]:

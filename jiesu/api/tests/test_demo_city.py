@@ -54,4 +54,31 @@ def test_the_demo_city_runs_the_loop_and_the_return_path_through_the_api(demo):
     t = _run(demo("adjudicator"), t, "adjudicate", responsible_unit="heating", legal_basis="《吉林省城市供热条例》第五条")
     assert _run(heating, t, "sign")["status"]["value"] == "in_progress"
     assert expect(urban.get("/tickets", status="in_progress", q=t["number"]), 200)["count"] == 1
-    assert expect(urban.get(f"/tickets/{t['number']}", reveal=1), 200)["requester"]["masked"] is True
+    assert expect(urban.get(f"/tickets/{t['number']}"), 200)["requester"]["may_reveal"] is False
+    assert expect(urban.get(f"/tickets/{t['number']}", reveal=1), 403)["code"] == "reveal_not_allowed"
+
+
+def _demo_ticket(key: str) -> str:
+    from jiesu.tickets.models import Ticket
+
+    return Ticket.objects.get(idempotency_key__endswith=f":demo:{key}").number
+
+
+def test_in_the_demo_city_units_see_the_requester_only_while_they_handle_the_ticket(demo):
+    from jiesu.core.models import RevealLog
+
+    urban, water, tiexi, renxing = (demo(f"handler-{u}") for u in ("urban", "water", "tiexi", "renxing"))
+    refused = [(urban, "heating-returned"), (urban, "noise-adjudicating"), (water, "water-stop"),
+               (tiexi, "illegal-build"), (renxing, "illegal-build")]
+    for api, key in refused:
+        number = _demo_ticket(key)
+        assert expect(api.get(f"/tickets/{number}"), 200)["requester"]["may_reveal"] is False, key
+        assert expect(api.get(f"/tickets/{number}", reveal=1), 403)["code"] == "reveal_not_allowed", key
+    assert not RevealLog.objects.exists()
+    signed = _demo_ticket("heating-leak")  # signed for by the heating company, being handled
+    assert expect(demo("handler-heating").get(f"/tickets/{signed}", reveal=1), 200)["requester"]["masked"] is False
+    anonymous = expect(tiexi.get(f"/tickets/{_demo_ticket('illegal-build')}"), 200)
+    assert not {"reply", "request_extension", "request_return", "redispatch"} & {
+        a["action"] for a in anonymous["allowed_actions"]}
+    offered_to_street = {a["action"] for a in expect(renxing.get(f"/tickets/{anonymous['number']}"), 200)["allowed_actions"]}
+    assert {"reply", "request_extension", "request_return"} <= offered_to_street

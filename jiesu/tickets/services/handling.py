@@ -6,6 +6,7 @@ from jiesu.catalog.models import Clock
 from jiesu.core.errors import ActionNotAllowed, ValidationFailed
 from jiesu.tickets import inputs as i
 from jiesu.tickets.models import Reply
+from jiesu.tickets.privacy import unit_refusal
 from jiesu.tickets.services.base import Act
 from jiesu.tickets.services.clocks import review_due, start_handling_clock
 from jiesu.tickets.services.intake import assign_units
@@ -43,6 +44,9 @@ def redispatch(act: Act, data: i.RedispatchInput) -> None:
 
 def contact(act: Act, data: i.ContactInput) -> None:
     a = act.pick_assignment(statuses={S.SIGNED}, wanted_id=data.assignment_id)
+    refusal = unit_refusal(act.ticket, [a])  # a unit contacts only a requester it may see
+    if refusal is not None:
+        raise refusal
     if a.contacted_at is None:
         a.contacted_at = act.now
         a.save()

@@ -95,6 +95,50 @@ def test_the_requester_is_masked_until_an_audited_reveal(client, city):
     assert RevealLog.objects.filter(user=city.heating_handler).count() == 1
 
 
+def test_a_unit_that_has_not_signed_is_refused_the_full_view_and_told_why(client, city):
+    ticket = ticket_in_state(city, State.ASSIGNED)
+    html = page(client, city.heating_handler, ticket).content.decode()
+    assert "查看完整信息" not in html and "本单位签收后才能查看诉求人的完整信息" in html
+    url = reverse("web:ticket_reveal", args=[ticket.number])
+    swapped = client.post(url, **HX)
+    assert swapped.status_code == 200 and "13812345678" not in swapped.content.decode()
+    assert 'role="alert">本单位签收后才能查看诉求人的完整信息' in swapped.content.decode()
+    whole = client.post(url)
+    assert whole.status_code == 403 and "13812345678" not in whole.content.decode()
+    assert not RevealLog.objects.exists()
+
+
+def test_a_unit_is_refused_the_full_view_while_its_return_is_reviewed(client, city):
+    ticket = ticket_in_state(city, State.RETURN_REVIEW)
+    html = page(client, city.heating_handler, ticket).content.decode()
+    assert "查看完整信息" not in html
+    response = client.post(reverse("web:ticket_reveal", args=[ticket.number]))
+    assert response.status_code == 403 and "退单申请正在审核或研判" in response.content.decode()
+    assert not RevealLog.objects.exists()
+
+
+def test_an_anonymous_requester_is_not_offered_for_contact(client, city):
+    ticket = services.accept(city.operator, city.ticket_data(is_anonymous=True))
+    ticket = services.dispatch(city.dispatcher, ticket, lead_unit="heating")
+    ticket = services.sign(city.heating_handler, ticket)
+    html = page(client, city.heating_handler, ticket).content.decode()
+    assert "诉求人信息对您不可见" in html and 'id="action-contact"' not in html and 'id="action-reply"' in html
+    assert '<details class="action-form primary" id="action-reply" open>' in html  # the next step opens instead
+
+
+def test_a_sub_centre_that_passed_the_ticket_down_is_offered_no_unit_work(client, city):
+    ticket = services.dispatch(city.dispatcher, services.accept(city.operator, city.ticket_data()), lead_unit="tiexi")
+    services.sign(city.subcentre_handler, ticket)
+    ticket = services.redispatch(city.subcentre_handler, ticket, lead_unit="renxing", note="请仁兴街道办理")
+    ticket = services.sign(city.street_handler, ticket)
+    html = page(client, city.subcentre_handler, ticket).content.decode()
+    assert "仁兴街道" in html and "查看完整信息" not in html
+    for action in ("sign", "contact", "reply", "request_extension", "request_return", "redispatch"):
+        assert f'id="action-{action}"' not in html, action
+    html = page(client, city.street_handler, ticket).content.decode()
+    assert 'id="action-reply"' in html and 'id="action-redispatch"' not in html and "查看完整信息" in html
+
+
 def test_a_whistleblower_stays_hidden_from_the_unit(client, city):
     ticket = services.accept(city.operator, city.ticket_data(is_whistleblower=True))
     ticket = services.dispatch(city.dispatcher, ticket, lead_unit="heating")
