@@ -60,28 +60,28 @@ def validate_conditions(conditions: Any) -> list[str]:
     if conditions in (None, ""):
         return []
     if not isinstance(conditions, list):
-        return ["享受条件须为列表。"]
+        return [_("享受条件须为列表。")]
     errors: list[str] = []
     for n, cond in enumerate(conditions, start=1):
-        errors += [f"第 {n} 条条件：{e}" for e in _condition_errors(cond)]
+        errors += [_("第 %(n)s 条条件：%(problem)s") % {"n": n, "problem": e} for e in _condition_errors(cond)]
     return errors
 
 
 def _condition_errors(cond: Any) -> list[str]:
     if not isinstance(cond, dict):
-        return ["须为 {field, op, value} 形式。"]
+        return [_("须为 {field, op, value} 形式。")]
     name, op = cond.get("field"), cond.get("op")
     if name not in FIELDS:
-        return [f"未知条件项“{name}”，可用：{'、'.join(FIELDS)}。"]
+        return [_("未知条件项“%(field)s”，可用：%(known)s。") % {"field": name, "known": _joined(list(FIELDS))}]
     kind = FIELDS[name][1]
     if op not in OPS_BY_TYPE[kind]:
-        return [f"“{FIELDS[name][0]}”不支持比较方式“{op}”。"]
+        return [_("“%(field)s”不支持比较方式“%(op)s”。") % {"field": FIELDS[name][0], "op": op}]
     if "value" not in cond and not (kind == NUMBER and cond.get("standard")):
-        return ["缺少比较值（value，收入条件也可用 standard 指定保障标准）。"]
+        return [_("缺少比较值（value，收入条件也可用 standard 指定保障标准）。")]
     if kind == NUMBER and "value" in cond and _number(cond["value"]) is None:
-        return [f"比较值“{cond['value']}”不是数字。"]
+        return [_("比较值“%(value)s”不是数字。") % {"value": cond["value"]}]
     if kind == REGION and not isinstance(cond.get("value"), list):
-        return ["区划条件的 value 须为区划代码列表。"]
+        return [_("区划条件的 value 须为区划代码列表。")]
     return []
 
 

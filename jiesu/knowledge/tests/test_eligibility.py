@@ -138,3 +138,10 @@ def test_reasons_are_english_in_english():
         result = evaluate(OLD_AGE, {"age": 82})
         assert result.label == "To be verified"
     assert not any(CJK.search(reason) for reason in result.reasons), result.reasons
+
+
+def test_condition_problems_are_english_in_english():
+    with override("en"):
+        problems = validate_conditions([{"field": "age", "op": ">=", "value": "八十"}, {"field": "age"}])
+    assert problems[1] == "Condition 2: “Age” cannot be compared with “None”."
+    assert not CJK.search(problems[1])
