@@ -131,7 +131,7 @@ class CurrentFilter(admin.SimpleListFilter):
     title = _("版本")
     parameter_name = "versions"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("all", _("全部版本（含历史）")), ("history", _("仅历史版本"))]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
