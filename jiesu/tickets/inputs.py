@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import enum
+import types
+import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from jiesu.catalog.models import Kind, Urgency
 from jiesu.core.errors import ValidationFailed
+from jiesu.tickets.phones import InvalidPhone, normalise_phone
 from jiesu.tickets.states import (
     EmergencyLine,
     RejectReason,
@@ -141,39 +148,69 @@ class SuperviseInput(ActionInput):
 
 
 _MESSAGES = {
-    "missing": "此项必填。",
-    "string_too_short": "此项不能为空。",
-    "string_too_long": "内容过长。",
-    "enum": "取值无效。",
-    "literal_error": "取值无效。",
-    "int_parsing": "请输入整数。",
-    "int_type": "请输入整数。",
-    "greater_than_equal": "数值过小。",
-    "less_than_equal": "数值过大。",
-    "extra_forbidden": "不认识的字段。",
-    "list_type": "应为列表。",
-    "string_type": "应为文字。",
-    "bool_parsing": "应为是或否。",
+    "missing": _("此项必填。"),
+    "string_too_short": _("此项不能为空。"),
+    "int_parsing": _("请输入整数。"),
+    "int_type": _("请输入整数。"),
+    "greater_than_equal": _("数值过小。"),
+    "less_than_equal": _("数值过大。"),
+    "extra_forbidden": _("不认识的字段。"),
+    "list_type": _("应为列表。"),
+    "string_type": _("应为文字。"),
+    "bool_parsing": _("应为是或否。"),
+    "phone": _("请输入 11 位手机号或带区号的固定电话，如 0434-3281234。"),
 }
+CHOICE_ERRORS = {"enum", "literal_error"}
+# A choice left empty or missing says what to choose; read only for choice fields (a text field may share a name).
+CHOOSE = {
+    "kind": _("请选择诉求类型。"), "urgency": _("请选择紧急程度。"), "reason": _("请选择不予受理原因。"),
+    "transferred_to": _("请选择转接的热线。"), "decision": _("请选择审核结论。"), "outcome": _("请选择回访结果。"),
+    "resolution": _("请选择解决情况。"), "satisfaction": _("请选择满意度。"),
+}
+INVALID_CHOICE = {"kind": _("诉求类型无效。"), "urgency": _("紧急程度无效。")}
 
 
-_FIELD_MESSAGES = {("kind", "enum"): "诉求类型无效。", ("urgency", "enum"): "紧急程度无效。"}
-
-
-def field_errors_of(exc: PydanticValidationError) -> dict[str, list[str]]:
+def field_errors_of(exc: PydanticValidationError, schema: type[BaseModel] | None = None) -> dict[str, list[str]]:
+    """Each field's messages in the user's language; ``schema`` tells which missing fields are choices."""
     errors: dict[str, list[str]] = {}
     for err in exc.errors():
         name = ".".join(str(p) for p in err["loc"]) or "__all__"
-        message = _FIELD_MESSAGES.get((name, err["type"])) or _MESSAGES.get(err["type"], "输入有误。")
-        errors.setdefault(name, []).append(message)
+        errors.setdefault(name, []).append(message_for(err, name, schema))
     return errors
+
+
+def message_for(err: Any, name: str, schema: type[BaseModel] | None = None) -> str:
+    """The message for one pydantic error: what to choose, how long text may be, or the type's message."""
+    kind = err["type"]
+    if kind in CHOICE_ERRORS or (kind == "missing" and _is_choice(schema, name)):
+        return _choice_message(name, empty=kind == "missing" or err.get("input") in ("", None))
+    limit = (err.get("ctx") or {}).get("max_length")
+    if kind == "string_too_long" and isinstance(limit, int):
+        return ngettext("内容过长，最多 %(limit)d 字。", "内容过长，最多 %(limit)d 字。", limit) % {"limit": limit}
+    return str(_MESSAGES.get(kind, _("输入有误。")))
+
+
+def _choice_message(name: str, *, empty: bool) -> str:
+    if empty:
+        return str(CHOOSE.get(name, _("请选择一项。")))
+    return str(INVALID_CHOICE.get(name, _("取值无效。")))
+
+
+def _is_choice(schema: type[BaseModel] | None, name: str) -> bool:
+    info = schema.model_fields.get(name) if schema is not None else None
+    if info is None:
+        return False
+    kind = info.annotation
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        kind = next((a for a in typing.get_args(kind) if a is not type(None)), None)
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
 
 def parse_input(schema: type[ActionInput], data: dict[str, Any] | None) -> ActionInput:
     try:
         return schema.model_validate(data or {})
     except PydanticValidationError as exc:
-        raise ValidationFailed(field_errors=field_errors_of(exc)) from exc
+        raise ValidationFailed(field_errors=field_errors_of(exc, schema)) from exc
 
 
 class AcceptInput(ActionInput):
@@ -188,6 +225,16 @@ class AcceptInput(ActionInput):
     address: str = Field(default="", max_length=200)
     urgency: Urgency = Field(default=Urgency.NORMAL, description="normal 或 urgent")
     requester_name: str = Field(default="", max_length=60)
-    requester_phone: str = Field(default="", max_length=40)
+    requester_phone: str = Field(default="", max_length=40,
+                                 description="11 位手机号，或固定电话（可带区号、分机）；保存为只含数字的统一写法")
     is_anonymous: bool = False
     is_whistleblower: bool = False
+
+    @field_validator("requester_phone")
+    @classmethod
+    def _one_spelling_per_number(cls, value: str) -> str:
+        """A mobile or landline number, stored one way (jiesu.tickets.phones)."""
+        try:
+            return normalise_phone(value)
+        except InvalidPhone:
+            raise PydanticCustomError("phone", "not a mobile or landline number") from None

@@ -15,7 +15,7 @@ def test_a_bad_kind_and_urgency_are_reported_together_with_the_missing_fields(ci
     with pytest.raises(ValidationFailed) as caught:
         accept(city.operator, city.ticket_data(kind="", urgency="very", title="", content=""))
     errors = caught.value.field_errors
-    assert errors["kind"] == ["诉求类型无效。"] and errors["urgency"] == ["紧急程度无效。"]
+    assert errors["kind"] == ["请选择诉求类型。"] and errors["urgency"] == ["紧急程度无效。"]
     assert errors["title"] == ["此项不能为空。"] and errors["content"] == ["此项不能为空。"]
     assert not Ticket.objects.exists()
 

@@ -86,7 +86,7 @@ def test_missing_fields_are_explained_next_to_them_in_chinese_and_nothing_is_sav
     assert html.count("此项不能为空") == 2 and "field-error" in html
     assert 'value="13812345678"' in html and "家里" not in html  # what was typed stays
     html = operator_client.post(URL, form(city, kind="")).content.decode()
-    assert "诉求类型无效" in html and Ticket.objects.count() == 0
+    assert "请选择诉求类型。" in html and Ticket.objects.count() == 0
 
 
 def test_a_failing_action_leaves_no_half_saved_ticket(operator_client, city):
