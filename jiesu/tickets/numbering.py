@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +20,16 @@ def next_ticket_number(moment: datetime) -> str:
         counter, _ = TicketCounter.objects.select_for_update().get_or_create(day=day)
         TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
         counter.refresh_from_db(fields=["last"])
-    return f"{settings.CITY_CODE}{day:%Y%m%d}{counter.last:06d}"
+    return ticket_number(day, counter.last)
+
+
+def ticket_number(day: date, sequence: int) -> str:
+    return f"{settings.CITY_CODE}{day:%Y%m%d}{sequence:06d}"
+
+
+def example_number(moment: datetime) -> str:
+    """The first number of ``moment``'s day, to show how numbers look (SP20261123000001)."""
+    return ticket_number(timezone.localtime(moment).date(), 1)
 
 
 def new_query_code() -> str:

@@ -14,11 +14,14 @@ from typing import Any
 
 from django.db.models import TextChoices
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.queries import category_choices
+from jiesu.core import clock
 from jiesu.org.models import Unit
 from jiesu.tickets.lifecycle import BY_ACTION
+from jiesu.tickets.numbering import example_number
 from jiesu.tickets.states import Action
 
 LABELS = {
@@ -31,7 +34,7 @@ LABELS = {
     "text": _("督办要求"),
 }
 PLACEHOLDERS = {
-    "route": _("如：请向人民法院起诉"), "reason": _("写明理由，诉求人和审核人会看到"), "into": _("如 20261123-0001"),
+    "route": _("如：请向人民法院起诉"), "reason": _("写明理由，诉求人和审核人会看到"),
     "result": _("办理经过和结果"), "basis": _("法律法规或政策依据"), "legal_basis": _("如《吉林省城市供热条例》第五条"),
 }
 UNIT_FIELDS = {"lead_unit", "responsible_unit"}
@@ -130,8 +133,19 @@ def form_for(action: str, *, values: dict[str, Any] | None = None,
             name=name, label=str(LABELS.get(name, info.description or name)), widget=widget,
             required=info.is_required(), choices=choices,
             value=values.get(name, "" if default is None else default),
-            placeholder=str(PLACEHOLDERS.get(name, "")), errors=[str(e) for e in errors.get(name, [])]))
+            placeholder=placeholder_for(name), errors=[str(e) for e in errors.get(name, [])]))
     return ActionForm(action=action, label=str(row.action.label), fields=fields, message=message)
+
+
+def placeholder_for(name: str) -> str:
+    if name == "into":
+        return merge_placeholder()
+    return str(PLACEHOLDERS.get(name, ""))
+
+
+def merge_placeholder() -> str:
+    """An example of today's ticket numbers (SP20261123000001), as the numbering makes them."""
+    return gettext("如 %(example)s") % {"example": example_number(clock.now())}
 
 
 def data_from_post(action: str, post: QueryDict) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.models import Category, Kind, Urgency
 from jiesu.catalog.queries import active_channels
+from jiesu.core import clock
 from jiesu.core.permissions import Role
 from jiesu.org.models import Region
+from jiesu.tickets.numbering import example_number
 from jiesu.tickets.states import EmergencyLine, RejectReason
 from jiesu.web.action_forms import data_from_post
 
@@ -187,4 +189,5 @@ def choices() -> dict[str, Any]:
         "channels": [(c.code, c.name) for c in active_channels()],
         "reject_reasons": RejectReason.choices,
         "emergency_lines": EmergencyLine.choices,
+        "example_number": example_number(clock.now()),
     }
