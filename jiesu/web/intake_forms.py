@@ -39,13 +39,13 @@ class Tree:
     name: str
     model: Any
     levels: tuple[int, ...]
-    labels: tuple[str, ...]
+    labels: tuple[Any, ...]
 
 
 TREES = {
     "region": Tree("region", Region, (Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY),
-                   ("区县", "街道乡镇", "社区村")),
-    "category": Tree("category", Category, (1, 2, 3), ("一级分类", "二级分类", "三级分类")),
+                   (_("区县"), _("街道乡镇"), _("社区村"))),
+    "category": Tree("category", Category, (1, 2, 3), (_("一级分类"), _("二级分类"), _("三级分类"))),
 }
 
 

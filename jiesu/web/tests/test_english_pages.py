@@ -74,3 +74,16 @@ def test_a_domain_error_on_the_ticket_page_is_english(client, city):
     html = response.content.decode()
     assert "Someone else has changed this ticket. Please refresh and try again." in html
     assert "工单已被他人修改" not in html
+
+
+def test_the_error_pages_and_the_intake_pickers_speak_english_after_the_switch(client, city):
+    client.force_login(city.operator)
+    assert "没有权限" in client.get(reverse("knowledge:figures")).content.decode()
+    english(client)
+    forbidden = client.get(reverse("knowledge:figures"))
+    assert forbidden.status_code == 403
+    assert "No access" in forbidden.content.decode() and "没有权限" not in forbidden.content.decode()
+    missing = client.get("/tickets/SP19990101999999/").content.decode()
+    assert "This page cannot be found" in missing and "找不到" not in missing
+    intake = client.get(reverse("web:intake")).content.decode()
+    assert "District or county…" in intake and "First-level category…" in intake and "区县…" not in intake
