@@ -146,21 +146,17 @@ def _is_centre_staff(user: Any) -> bool:
     return scope_of(user, Perm.PERSONAL_DATA_REVEAL).city_wide
 
 
-def _own_assignments(user: Any, ticket: Ticket) -> list[Assignment]:
-    """The user's units' current assignments on the ticket (units they hold the handler role in)."""
-    units = acting_unit_ids(user, {Role.HANDLER})
-    return list(ticket.assignments.filter(is_current=True, unit_id__in=units)) if units else []
-
-
 def reveal_refusal(user: Any, ticket: Ticket) -> RevealNotAllowed | None:
     """Why this user may not see the requester's name and phone in full now; None when they may. The one rule
     for the full view, its button and the contact action: the centre's staff may; a unit only as
-    `privacy.unit_refusal` says (signed for and handling it; never an anonymous requester or a whistle-blower)."""
+    `privacy.unit_refusal` says (signed for and handling it; never an anonymous requester or a whistle-blower).
+    A unit's own assignments are those of the units the user holds the handler role in (`acting_unit_ids`)."""
     if _is_centre_staff(user):
         return None
-    if not acting_unit_ids(user, {Role.HANDLER}):
+    units = acting_unit_ids(user, {Role.HANDLER})
+    if not units:
         return RevealNotAllowed(PROTECTED) if is_protected(ticket) else RevealNotAllowed()
-    return unit_refusal(ticket, _own_assignments(user, ticket))
+    return unit_refusal(ticket, ticket.assignments.filter(is_current=True, unit_id__in=units))
 
 
 def requester_view(user: Any, ticket: Ticket, *, reveal: bool = False) -> dict[str, Any]:
