@@ -206,6 +206,12 @@ def _is_choice(schema: type[BaseModel] | None, name: str) -> bool:
     return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
 
+def max_lengths(schema: type[ActionInput]) -> dict[str, int]:
+    """{field: its maximum length} for the text fields of ``schema``, so a form can stop typing at the limit."""
+    return {name: limit for name, info in schema.model_fields.items()
+            if (limit := next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None))}
+
+
 def parse_input(schema: type[ActionInput], data: dict[str, Any] | None) -> ActionInput:
     try:
         return schema.model_validate(data or {})

@@ -41,13 +41,19 @@ class Transition:
     inputs: type[i.ActionInput]
     actor: Actor
     requires: StrOrPromise = ""  # a further condition, in words (lazy: read it with str()); checked by the guard
+    requires_in: frozenset[S] | None = None  # the states the condition applies in (None: all of from_states)
+
+    def condition_in(self, state: str) -> StrOrPromise:
+        """The further condition as it applies to a ticket in ``state`` ("" when none does)."""
+        return self.requires if self.requires_in is None or state in self.requires_in else ""
 
     def leads_to(self, before: str, after: str) -> bool:
         return after in self.next_states or (SAME in self.next_states and after == before)
 
 
-def _t(action, from_states, roles, next_states, inputs, actor=Actor.CENTRE, requires=""):  # type: ignore[no-untyped-def]
-    return Transition(action, frozenset(from_states), frozenset(roles), tuple(next_states), inputs, actor, requires)
+def _t(action, from_states, roles, next_states, inputs, actor=Actor.CENTRE, requires="", requires_in=None):  # type: ignore[no-untyped-def]
+    return Transition(action, frozenset(from_states), frozenset(roles), tuple(next_states), inputs, actor, requires,
+                      frozenset(requires_in) if requires_in is not None else None)
 
 
 OPERATORS = {Role.OPERATOR, Role.DISPATCHER}
@@ -87,7 +93,7 @@ TABLE: tuple[Transition, ...] = (
     _t(Action.REOPEN, {S.VISITED, S.CLOSED}, {Role.VISITOR, Role.SUPERVISOR}, {S.ASSIGNED}, i.ReopenInput,
        requires=_("经办理的工单；主办单位仍有效")),
     _t(Action.CLOSE, {S.VISITED, S.VISITING}, {Role.VISITOR, Role.SUPERVISOR}, {S.CLOSED}, i.CloseInput,
-       requires=_("待回访的工单须至少有一次未接通的回访")),
+       requires=_("待回访的工单须至少有一次未接通的回访"), requires_in={S.VISITING}),
     _t(Action.URGE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.UrgeInput),
     _t(Action.SUPERVISE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.SuperviseInput),
 )

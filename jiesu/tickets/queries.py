@@ -16,11 +16,14 @@ from jiesu.core.events import events_of, log_reveal
 from jiesu.core.masking import mask_name, mask_phone
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import restrict, scope_of
+from jiesu.org.models import Unit
+from jiesu.org.queries import visible_units
 from jiesu.tickets.lifecycle import TABLE, Transition
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.privacy import PROTECTED, RevealNotAllowed, is_protected, unit_refusal
 from jiesu.tickets.services.base import TICKET_SUBJECT, acting_unit_ids, authorise
 from jiesu.tickets.states import (
+    OPEN_STATES,
     Action,
     AssignmentRole,
     AssignmentStatus,
@@ -61,6 +64,13 @@ def overdue_q(now: datetime) -> Q:
         Q(sign_overdue_at__isnull=False) | Q(reply_overdue_at__isnull=False)
     ).values("ticket_id")
     return Q(next_due_at__lt=now) | marks | Q(pk__in=marked_assignments)
+
+
+def filter_units(user: Any) -> list[tuple[str, str]]:
+    """The units a list of this user's tickets may be filtered by: those in the user's scope (a unit's staff see
+    their own unit and its sub-units, not the whole city), without the centre."""
+    units = visible_units(user, Perm.TICKET_VIEW).exclude(kind=Unit.Kind.CENTRE)
+    return [(u.code, u.name) for u in units]
 
 
 def filter_tickets(user: Any, f: TicketFilter) -> QuerySet[Ticket]:
@@ -177,6 +187,7 @@ def requester_view(user: Any, ticket: Ticket, *, reveal: bool = False) -> dict[s
 
 
 QUEUES: dict[str, tuple[str, Q]] = {
+    "open": ("在办", Q(status__in=OPEN_STATES)),
     "dispatching": ("待派单", Q(status__in=[State.RECEIVED, State.DISPATCHING])),
     "to_sign": ("待签收", Q(status=State.ASSIGNED)),
     "in_progress": ("办理中", Q(status=State.IN_PROGRESS)),
@@ -189,7 +200,7 @@ QUEUES: dict[str, tuple[str, Q]] = {
     "reopened": ("重办", Q(reopen_count__gt=0) & ~Q(status__in=[State.CLOSED, State.VISITED, State.VISITING])),
     "supervised": ("督办中", Q(pk__in=SupervisionOrder.objects.filter(closed_at__isnull=True).values("ticket_id"))),
 }
-TIMED_QUEUES: dict[str, str] = {"warning": "即将超时", "overdue": "已超时"}
+TIMED_QUEUES: dict[str, str] = {"warning": "即将超期", "overdue": "已超期"}
 
 
 def queue_label(name: str) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.catalog.queries import category_choices
 from jiesu.core import clock
 from jiesu.org.models import Unit
+from jiesu.tickets.inputs import max_lengths
 from jiesu.tickets.lifecycle import BY_ACTION
 from jiesu.tickets.numbering import example_number
 from jiesu.tickets.states import Action
@@ -54,6 +55,7 @@ class FormField:
     value: Any = ""
     placeholder: str = ""
     errors: list[str] = field(default_factory=list)
+    max_length: int | None = None
 
     def selected(self, value: str) -> bool:
         if isinstance(self.value, list):
@@ -125,7 +127,7 @@ def form_for(action: str, *, values: dict[str, Any] | None = None,
              errors: dict[str, list[str]] | None = None, message: str = "") -> ActionForm:
     row = BY_ACTION[Action(action)]
     values, errors = values or {}, errors or {}
-    fields = []
+    fields, limits = [], max_lengths(row.inputs)
     for name, info in row.inputs.model_fields.items():
         widget, choices = _widget(name, info)
         default = None if info.is_required() else info.get_default(call_default_factory=True)
@@ -133,7 +135,8 @@ def form_for(action: str, *, values: dict[str, Any] | None = None,
             name=name, label=str(LABELS.get(name, info.description or name)), widget=widget,
             required=info.is_required(), choices=choices,
             value=values.get(name, "" if default is None else default),
-            placeholder=placeholder_for(name), errors=[str(e) for e in errors.get(name, [])]))
+            placeholder=placeholder_for(name), errors=[str(e) for e in errors.get(name, [])],
+            max_length=limits.get(name)))
     return ActionForm(action=action, label=str(row.action.label), fields=fields, message=message)
 
 

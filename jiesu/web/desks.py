@@ -21,6 +21,7 @@ class Desk:
     queues: tuple[str, ...]
     intro: Any
     icon: str = "•"
+    supervised_first: bool = False  # rows under an open supervision order (then the urged) come first
 
     def allows(self, user: Any) -> bool:
         return bool(user.is_superuser or (user.roles() & self.roles))
@@ -36,7 +37,8 @@ DESKS: dict[str, Desk] = {d.slug: d for d in [
          _("核对分类后派给承办单位；审核退单和延期申请，单位之间有争议的提请研判定性。"), "⇢"),
     Desk("unit", _("承办工作台"), frozenset({Role.HANDLER}),
          ("to_sign", "in_progress", "warning", "overdue", "reopened"),
-         _("在签收时限内签收，联系诉求人，办理后写明结果和依据答复；不属本单位职责的申请退单。"), "✎"),
+         _("在签收时限内签收，联系诉求人，办理后写明结果和依据答复；不属本单位职责的申请退单。"), "✎",
+         supervised_first=True),
     Desk("supervision", _("督办台"), frozenset({Role.SUPERVISOR}),
          ("overdue", "warning", "reply_review", "supervised", "reopened"),
          _("盯紧超期和预警工单，催办、督办；答复送达诉求人之前审核。"), "⚑"),
@@ -46,6 +48,9 @@ DESKS: dict[str, Desk] = {d.slug: d for d in [
     Desk("adjudication", _("研判定性"), frozenset({Role.ADJUDICATOR}),
          ("adjudicating",),
          _("听取承办单位和中心双方理由，认定责任单位并写明法律依据；结论可写入派单目录。"), "⚖"),
+    Desk("overview", _("工单总览"), frozenset({Role.ANALYST}),
+         ("open", "overdue", "warning", "supervised", "reopened"),
+         _("全市在办工单一览：按单位、类型、状态筛选，查看超期、预警和督办中的工单。"), "▦"),
 ]}
 
 

@@ -41,4 +41,14 @@ def permission_denied(request: HttpRequest, exception: Any = None) -> HttpRespon
 
 
 def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return render(request, error_template(request, 404), status=404)
+    context = {} if is_public_request(request) else staff_context(request.user)
+    return render(request, error_template(request, 404), context, status=404)
+
+
+def staff_context(user: Any) -> dict[str, Any]:
+    """What the staff 404 says: the unit rule only to a unit's staff, and the desks this user can open."""
+    from jiesu.core.permissions import Perm
+    from jiesu.core.scope import scope_of
+    from jiesu.web.desks import desks_for
+
+    return {"unit_staff": not scope_of(user, Perm.TICKET_VIEW).city_wide, "desks": desks_for(user)}

@@ -55,7 +55,7 @@ def _operators(user: Any) -> bool:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
     NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
-    *[_desk_item(slug) for slug in ("dispatch", "unit", "supervision", "followup", "adjudication")],
+    *[_desk_item(slug) for slug in ("dispatch", "unit", "supervision", "followup", "adjudication", "overview")],
     NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
     NavItem(_("审核与过期提醒"), "knowledge:review", _("知识库"), _kb_editors, "✓"),
     NavItem(_("政策找人"), "knowledge:benefits", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☺"),

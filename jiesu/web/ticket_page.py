@@ -16,7 +16,7 @@ from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
 from jiesu.org.queries import region_path
-from jiesu.tickets import queries
+from jiesu.tickets import marks, queries
 from jiesu.tickets.lifecycle import Transition
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import Action, State
@@ -58,7 +58,7 @@ def _state_label(value: Any) -> str:
 
 
 # Events that are not actions of the table: the sweep's marks (by the clock they concern) and attachments.
-SWEEP_EVENTS = {"deadline_warning": _("{clock}时限预警"), "deadline_overdue": _("{clock}超时"), "attach": _("上传附件")}
+SWEEP_EVENTS = {"deadline_warning": _("{clock}时限预警"), "deadline_overdue": _("{clock}超期"), "attach": _("上传附件")}
 CLOCK_LABELS = {"dispatch": pgettext_lazy("clock", "派单"), "sign": pgettext_lazy("clock", "签收"),
                 "reply": pgettext_lazy("clock", "办理"), "visit": pgettext_lazy("clock", "回访")}
 
@@ -98,11 +98,13 @@ def _dispatch_values(ticket: Ticket) -> tuple[dict[str, Any], str]:
     return values, gettext("建议：%(reason)s") % {"reason": best.reason}
 
 
-def _hint(row: Transition) -> str:
-    """The action's hint, else the table's condition, in the language of this request."""
+def _hint(ticket: Ticket, row: Transition) -> str:
+    """The action's hint, else the table's condition as it applies in the ticket's state, in the language of this
+    request (closing after a follow-up call that reached the citizen has no further condition)."""
     if row.action in HINTS:
         return str(HINTS[row.action])
-    return gettext("条件：%(requires)s") % {"requires": str(row.requires)} if row.requires else ""
+    requires = row.condition_in(ticket.status)
+    return gettext("条件：%(requires)s") % {"requires": str(requires)} if requires else ""
 
 
 def _form(ticket: Ticket, row: Transition) -> ActionForm:
@@ -110,7 +112,7 @@ def _form(ticket: Ticket, row: Transition) -> ActionForm:
     if row.action == Action.DISPATCH and ticket.category is not None:
         values["category"] = ticket.category.code
     form = form_for(row.action, values=values)
-    form.hint = hint or _hint(row)  # type: ignore[attr-defined]
+    form.hint = hint or _hint(ticket, row)  # type: ignore[attr-defined]
     return form
 
 
@@ -162,5 +164,5 @@ def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
         "requester": requester or queries.requester_view(user, ticket),
         "forms": action_forms(user, ticket, failed=failed), "script": call_script(ticket),
         "query_code": ticket.query_code if scope_of(user, Perm.TICKET_CREATE).city_wide else None,
-        "done": done, "place": place(ticket),
+        "done": done, "place": place(ticket), "marks": marks.marks_for([ticket]).get(ticket.pk, []),
     }

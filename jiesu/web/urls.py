@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # 受理 intake screen (views_intake.py)
     path("intake/", views_intake.intake, name="intake"),
     path("intake/suggest/", views_intake.suggest, name="intake_suggest"),

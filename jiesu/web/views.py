@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
@@ -19,6 +21,8 @@ from jiesu.org.models import Membership, User
 from jiesu.org.queries import memberships_of, units_reached
 from jiesu.web.forms import LoginForm
 from jiesu.web.role_cards import ROLE_CARDS, queue_counts
+
+FAVICON = Path(__file__).parent / "static" / "jiesu" / "favicon.ico"
 
 
 class LoginView(auth_views.LoginView):
@@ -85,3 +89,9 @@ def calendar_problem() -> tuple[str, str] | None:
     except DatabaseError:
         return None
     return ("warning", message) if message else None
+
+
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """Browsers ask for /favicon.ico on every page, whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")

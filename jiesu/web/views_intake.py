@@ -19,6 +19,7 @@ from jiesu.core.errors import DomainError, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
 from jiesu.tickets import services
+from jiesu.tickets.inputs import AcceptInput, max_lengths
 from jiesu.tickets.models import Ticket
 from jiesu.web import intake_forms as forms
 from jiesu.web.action_forms import unit_choices
@@ -123,6 +124,7 @@ def _page(request: HttpRequest, user: Any, *, values: Any, errors: dict[str, lis
         "done_article": _chosen_article(str(done.answer_article_id or "")) if done else None,
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex, "chosen_article": article,
         "lead_unit": values.get("dispatch-lead_unit") or _first_unit(panel),
+        "limits": max_lengths(AcceptInput),
     }
     return render(request, "web/intake.html", context, status=status)
 

@@ -17,10 +17,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.catalog.models import Kind
-from jiesu.tickets import queries
+from jiesu.tickets import marks, queries
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import State
-from jiesu.web.action_forms import unit_choices
 from jiesu.web.desks import DESKS, Desk, queue_tabs
 
 if TYPE_CHECKING:
@@ -56,21 +55,25 @@ def _filter_of(request: HttpRequest) -> queries.TicketFilter:
         kind=g.get("kind") if g.get("kind") in Kind.values else None, q=(g.get("q") or "").strip() or None)
 
 
-def queue_rows(user: Any, name: str, request: HttpRequest) -> QuerySet[Ticket]:
+def queue_rows(user: Any, name: str, request: HttpRequest, desk: Desk | None = None) -> QuerySet[Ticket]:
     rows = queries.queue(user, name) & queries.filter_tickets(user, _filter_of(request))
     sort = SORTS.get(request.GET.get("sort", ""), SORTS["due"])[1]
+    if desk is not None and desk.supervised_first:
+        rows, sort = marks.supervised_first(rows), [*marks.SUPERVISED_FIRST, *sort]
     return rows.select_related("category", "region", "lead_unit").order_by(*sort)
 
 
 def _list_context(desk: Desk, user: Any, request: HttpRequest) -> dict[str, Any]:
     name = _queue_name(desk, request)
-    page = Paginator(queue_rows(user, name, request), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue_rows(user, name, request, desk), PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
+    found = marks.marks_for(page.object_list)
     return {
         "desk": desk, "queue": name, "queue_label": queries.queue_label(name), "page": page,
+        "rows": [(t, found.get(t.pk, [])) for t in page.object_list],
         "filters": kept, "filtered": any(k in kept for k in ("q", "status", "unit", "kind")),
         "page_query": urlencode({"queue": name, **kept}),
-        "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": unit_choices(),
+        "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": queries.filter_units(user),
         "sorts": [(key, label) for key, (label, _order) in SORTS.items()], "sort": request.GET.get("sort") or "due",
     }
 

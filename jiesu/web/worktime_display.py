@@ -1,4 +1,4 @@
-"""Working time left, as a short phrase in the active language: "剩余 3小时20分", "超时 1天2小时" (working days)."""
+"""Working time left, as a short phrase in the active language: "剩余 3小时20分", "超期 1天2小时" (working days)."""
 
 from __future__ import annotations
 
@@ -48,4 +48,4 @@ def time_left(due_at: datetime | None, now: datetime | None = None) -> TimeLeft 
         return None
     day_minutes = int(calendar.day_length.total_seconds() // 60)
     text = span_text(minutes, day_minutes)
-    return TimeLeft(minutes, _("超时 %(t)s") % {"t": text} if minutes < 0 else _("剩余 %(t)s") % {"t": text})
+    return TimeLeft(minutes, _("超期 %(t)s") % {"t": text} if minutes < 0 else _("剩余 %(t)s") % {"t": text})

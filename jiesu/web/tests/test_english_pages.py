@@ -32,7 +32,7 @@ def test_a_desk_switches_to_english_and_stays_chinese_by_default(client, city):
     client.force_login(city.heating_handler)
     url = reverse("web:desk", args=["unit"])
     chinese = client.get(url).content.decode()
-    assert "工单编号" in chinese and "待签收" in chinese and ("剩余 " in chinese or "超时 " in chinese)
+    assert "工单编号" in chinese and "待签收" in chinese and ("剩余 " in chinese or "超期 " in chinese)
     assert "全部状态" in chinese and "Ticket number" not in chinese
     english(client)
     html = client.get(url).content.decode()

@@ -55,7 +55,8 @@ def test_staff_get_the_workbench_404(operator_client):
     response = operator_client.get("/no-such-page/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "找不到该页面" in html and 'class="sidenav"' in html and "承办单位只能查看派给本单位的工单" in html
+    assert "找不到该页面" in html and 'class="sidenav"' in html and "不在您的岗位可以打开的范围内" in html
+    assert "承办单位只能" not in html and "/desk/dispatch/" in html  # the centre's staff: their desks, no unit rule
 
 
 @pytest.mark.django_db

@@ -51,7 +51,7 @@ def test_signing_with_htmx_returns_the_refreshed_page_body(client, city):
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith('<div id="ticket-body"')
     assert "已签收。" in html and 'id="action-reply"' in html and 'id="action-sign"' not in html
-    assert 'placeholder="办理经过和结果"></textarea>' in html  # a required field starts empty
+    assert 'placeholder="办理经过和结果" maxlength="4000" data-counter></textarea>' in html  # a required field starts empty
     assert Ticket.objects.get(pk=ticket.pk).status == State.IN_PROGRESS
 
 
@@ -171,7 +171,7 @@ def test_deadline_marks_appear_in_the_timeline_in_chinese(client, city):
     ticket = ticket_in_state(city, State.ASSIGNED)
     sweep(lifecycle.FIXED_NOW + timedelta(days=2))
     html = page(client, city.supervisor, ticket).content.decode()
-    assert "签收超时" in html and "deadline_overdue" not in html
+    assert "签收超期" in html and "deadline_overdue" not in html
 
 
 def test_the_adjudicator_sees_both_sides_and_the_catalog_option(client, city):
@@ -192,7 +192,7 @@ def test_desks_list_their_queues_with_counts(client, city):
     ticket_in_state(city, State.RECEIVED)
     client.force_login(city.heating_handler)
     html = client.get(reverse("web:desk", args=["unit"])).content.decode()
-    assert 'data-queue="to_sign"' in html and "剩余" in html or "超时" in html
+    assert 'data-queue="to_sign"' in html and ("剩余" in html or "超期" in html)
     assert html.count('href="/tickets/') == 2  # the number and the title of the one ticket to sign
     client.force_login(city.dispatcher)
     html = client.get(reverse("web:desk", args=["dispatch"]) + "?queue=dispatching").content.decode()
