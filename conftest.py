@@ -72,12 +72,22 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
                                       base_url=live_server.url)
         page = context.new_page()
         page.set_default_timeout(20_000)
+        # Every browser test also checks the Content-Security-Policy holds: a refused script or style is an error.
+        violations: list[str] = []
+        page.on("console", lambda msg: violations.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        page.add_init_script("""document.addEventListener("securitypolicyviolation", (e) => console.error(
+            "Content Security Policy: " + e.violatedDirective + " at " + e.sourceFile + ":" + e.lineNumber + " "
+            + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : "")));""")
+        page.requested_urls = []  # type: ignore[attr-defined]
+        page.on("request", lambda request: page.requested_urls.append(request.url))  # type: ignore[attr-defined]
         try:
             with clock.frozen(BROWSER_NOW):
                 yield page
         finally:
             context.close()
             browser.close()
+        assert not violations, f"the page broke its Content-Security-Policy: {violations}"
 
 
 @pytest.fixture

@@ -103,15 +103,18 @@ class UnitAdmin(KeepHistoryMixin, admin.ModelAdmin):
     ]
     readonly_fields = ["is_demo"]
 
+    class Media:
+        css = {"all": ["org/admin.css"]}
+
     @admin.display(description=_("名称（按层级）"), ordering="path")
     def tree_name(self, obj: Unit) -> str:
         depth = max(obj.path.count("/") - 2, 0)
-        return format_html("<span style='display:inline-block;padding-left:{}em'>{}{}</span>", depth * 1.5,
+        return format_html('<span class="unit-tree-name unit-depth-{}">{}{}</span>', min(depth, 6),
                            "└ " if depth else "", obj.name)
 
     @admin.display(description=_("联系电话"))
     def phone_text(self, obj: Unit) -> str:
-        return format_html("<span style='white-space:nowrap'>{}</span>", obj.phone)
+        return format_html('<span class="nowrap">{}</span>', obj.phone)
 
 
 class JiesuUserCreationForm(UserCreationForm):

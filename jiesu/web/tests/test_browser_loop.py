@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from jiesu.demo.runner import run_demo
 from jiesu.org.models import User
@@ -72,9 +74,9 @@ def _choose_level(page: Any, level: int, code: str) -> None:
         page.wait_for_selector(f"#id_category_{level}:not([disabled])")
         page.select_option(f"#id_category_{level}", code)
         try:
-            page.wait_for_function(f"document.querySelector('#id_category').value === '{code}'", timeout=7_000)
+            expect(page.locator("#id_category")).to_have_value(code, timeout=7_000)
             return
-        except PlaywrightTimeout:
+        except (PlaywrightTimeout, AssertionError):
             if attempt == 2:
                 raise
 
@@ -89,11 +91,11 @@ def _register_at_intake(page: Any, login_as: Any, screenshot: Any) -> Ticket:
     page.fill("#id_title", HEATING_COMPLAINT["title"])
     page.fill("#id_content", HEATING_COMPLAINT["content"])
     page.fill("#id_address", "铁西区仁兴街道阳光新城小区8号楼3单元")
-    page.wait_for_function("document.querySelector('#id_region').value.startsWith('220302')")
+    expect(page.locator("#id_region")).to_have_value(re.compile(r"^220302"))
     page.wait_for_load_state("networkidle")  # let the suggestion panel settle before picking
     for level, code in ((1, "01"), (2, "0101"), (3, "010101")):
         _choose_level(page, level, code)
-    page.wait_for_function("document.querySelector('#id_category').value === '010101'")
+    expect(page.locator("#id_category")).to_have_value("010101")
     page.check("#id_disposition_handover", force=True)
     screenshot("intake-heating")
     page.click("#intake-save")
