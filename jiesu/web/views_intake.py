@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from jiesu.core.errors import DomainError, ValidationFailed
 from jiesu.core.permissions import Perm
@@ -152,14 +152,16 @@ def _chosen_article(article_id: str) -> Any:
 # ---- the htmx partials ----------------------------------------------------------------------------------------
 
 @login_required
-@require_GET
+@require_POST
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The side panel for the draft; also re-resolves the place picker unless the operator corrected it."""
+    """The side panel for the draft; also re-resolves the place picker unless the operator corrected it.
+    A POST (CSRF token in the X-CSRFToken header): the draft holds the caller's words and address, which must
+    not land in access logs or proxies as a query string."""
     user = _operator(request)
-    draft = draft_of(request.GET)
+    draft = draft_of(request.POST)
     panel = build_panel(user, draft)
     place_code = _place_code(panel)
-    manual = request.GET.get("region_manual") == "1"
+    manual = request.POST.get("region_manual") == "1"
     refresh_place = not manual and place_code != draft["region"] and bool(draft["address"] or place_code)
     context = {"panel": panel, "draft": draft, "place": panel.place,
                "oob_region_picker": forms.picker("region", place_code) if refresh_place else None}
@@ -171,10 +173,11 @@ def _place_code(panel: Any) -> str:
 
 
 @login_required
-@require_GET
+@require_POST
 def history(request: HttpRequest) -> HttpResponse:
+    """The caller's earlier tickets, by phone number: a POST, so the number never appears in a URL."""
     user = _operator(request)
-    phone = request.GET.get("requester_phone", "").strip()
+    phone = request.POST.get("requester_phone", "").strip()
     return render(request, "web/intake_history.html",
                   {"phone": phone, "history": requester_history(user, phone) if phone else []})
 

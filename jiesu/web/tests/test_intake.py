@@ -132,7 +132,7 @@ def test_the_suggested_unit_is_preselected_for_a_dispatcher(client, city, monkey
     monkeypatch.setattr(suggest, "suggest_for_draft", lambda user, draft: _suggestions(city, learned=False))
     client.force_login(UserFactory(username="opdisp", role=["operator", "dispatcher"], unit=city.centre,
                                    scope="city"))
-    html = client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    html = client.post("/intake/suggest/", {"title": "暖气不热"}).content.decode()
     assert 'data-first-unit="heating"' in html
     response = client.post(URL, form(city, disposition="dispatch", title=""))  # an error: the page comes back
     assert response.status_code == 400
@@ -155,7 +155,7 @@ def _published_article(city):  # type: ignore[no-untyped-def]
 
 def test_answering_with_a_knowledge_article_closes_the_ticket_with_the_article_recorded(operator_client, city):
     article = _published_article(city)
-    panel = operator_client.get("/intake/suggest/", {"title": "低保标准是多少", "kind": "consultation"})
+    panel = operator_client.post("/intake/suggest/", {"title": "低保标准是多少", "kind": "consultation"})
     assert f'data-use-article="{article.pk}"' in panel.content.decode()
     operator_client.post(URL, form(city, kind="consultation", title="低保标准是多少", content="问城市低保标准",
                                    disposition="answer", **{"answer-article_id": str(article.pk)}))
@@ -173,14 +173,14 @@ def test_answering_with_an_article_that_does_not_exist_is_an_error_and_saves_not
 
 def test_the_phone_history_lists_earlier_tickets_from_the_number(operator_client, city):
     earlier = services.accept(city.operator, city.ticket_data(requester_phone="13900001111"))
-    html = operator_client.get("/intake/history/", {"requester_phone": "13900001111"}).content.decode()
+    html = operator_client.post("/intake/history/", {"requester_phone": "13900001111"}).content.decode()
     assert earlier.number in html and "历史工单" in html
-    html = operator_client.get("/intake/history/", {"requester_phone": "13700000000"}).content.decode()
+    html = operator_client.post("/intake/history/", {"requester_phone": "13700000000"}).content.decode()
     assert "没有历史工单" in html
 
 
 def test_the_learned_slot_is_hidden_without_an_active_model(operator_client, city):
-    html = operator_client.get("/intake/suggest/", {"title": "暖气不热", "content": "室温低"}).content.decode()
+    html = operator_client.post("/intake/suggest/", {"title": "暖气不热", "content": "室温低"}).content.decode()
     assert "sg-learned" not in html and "智能推荐" not in html
     assert "派单建议" in html
 
@@ -206,7 +206,7 @@ def test_the_learned_slot_follows_the_suggestion_service(operator_client, city, 
     from jiesu.intelligence import suggest
 
     monkeypatch.setattr(suggest, "suggest_for_draft", lambda user, draft: _suggestions(city, learned=learned))
-    html = operator_client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    html = operator_client.post("/intake/suggest/", {"title": "暖气不热"}).content.decode()
     assert ("sg-learned" in html) is learned and ("智能推荐" in html) is learned
     assert ("91%" in html and "模型 0.62" in html and "城管局" in html) is learned
     assert "供热公司" in html and "派单目录：供热 × 全市" in html  # the catalog part shows either way
@@ -221,7 +221,7 @@ def test_a_failing_suggestion_service_falls_back_to_the_catalog(operator_client,
         raise RuntimeError("index not built")
 
     monkeypatch.setattr(suggest, "suggest_for_draft", broken)
-    html = operator_client.get("/intake/suggest/", {"title": "暖气不热"}).content.decode()
+    html = operator_client.post("/intake/suggest/", {"title": "暖气不热"}).content.decode()
     assert "派单建议" in html and "智能建议暂不可用" in html and "sg-learned" not in html
 
 
@@ -244,3 +244,24 @@ def test_the_category_is_found_by_a_word_or_its_path(operator_client, city):
     assert f'id="id_category" value="{city.category.code}"' in search("城乡建设 / 供热") and "按“城乡建设 / 供热”找到" in search("城乡建设 / 供热")
     missed = search("火星")
     assert "没有找到含“火星”的分类" in missed and 'id="id_category" value=""' in missed
+
+
+@pytest.mark.parametrize("url", ["/intake/suggest/", "/intake/history/"])
+def test_the_look_ups_carrying_personal_data_refuse_a_query_string(operator_client, url):
+    """The caller's phone, name and words never travel in a URL (access logs, proxies): GET is refused."""
+    response = operator_client.get(url, {"requester_phone": "13900001111", "title": "暖气不热"})
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/intake/suggest/", "/intake/history/"])
+def test_the_look_ups_need_the_csrf_token_in_a_header(city, url):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(city.operator)
+    page = browser.get(URL)
+    token = page.cookies["csrftoken"].value
+    assert browser.post(url, {"requester_phone": "13900001111"}).status_code == 403
+    response = browser.post(url, {"requester_phone": "13900001111", "title": "暖气不热"},
+                            headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 200

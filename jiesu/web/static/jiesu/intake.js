@@ -50,6 +50,13 @@
     }
   });
 
+  // Enter in the phone field looks up the caller's earlier calls (the request is a POST: no phone in a URL).
+  document.addEventListener("keyup", (event) => {
+    if (event.key === "Enter" && event.target.id === "id_requester_phone") {
+      event.target.dispatchEvent(new Event("history-lookup"));
+    }
+  });
+
   // Enter in the category search looks the category up instead of saving the form.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.id === "id_category_search") {
