@@ -37,6 +37,9 @@ class Perm(StrEnum):
     KNOWLEDGE_PUBLISH = "knowledge:publish"
 
 
+# Configuration (the admin site): what superuser status grants, city-wide, besides the roles a user holds.
+CONFIGURATION_PERMS = frozenset({Perm.ORG_MANAGE, Perm.CALENDAR_MANAGE, Perm.CATALOG_MANAGE, Perm.MODEL_MANAGE})
+
 _STAFF_BASE = {Perm.TICKET_VIEW, Perm.UNIT_VIEW, Perm.KNOWLEDGE_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 
 from jiesu.core.errors import NotFound, PermissionDeniedError
-from jiesu.core.permissions import Perm
+from jiesu.core.permissions import CONFIGURATION_PERMS, Perm, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -37,11 +37,23 @@ NO_SCOPE = Scope()
 
 
 def scope_of(user: Any, perm: Perm) -> Scope:
+    """Where ``perm`` holds for the user: from the roles they hold in units. Superuser status adds the
+    configuration permissions (the admin site) and nothing else: tickets, personal data and the loop's steps go
+    through roles (docs/dev/decisions/superuser-acts-through-roles.md)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_SCOPE
-    if user.is_superuser:
+    if user.is_superuser and perm in CONFIGURATION_PERMS:
         return Scope(city_wide=True)
     return user.scope_for(perm)
+
+
+def configuration_role(user: Any) -> str:
+    """The role a configuration change is recorded in: admin when held, else superuser (never a role not held)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if Role.ADMIN in user.roles():
+        return str(Role.ADMIN)
+    return "superuser" if user.is_superuser else ""
 
 
 def has_perm(user: Any, perm: Perm) -> bool:

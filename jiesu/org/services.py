@@ -11,6 +11,7 @@ from django.db import transaction
 from jiesu.core.errors import ValidationFailed
 from jiesu.core.events import record_event
 from jiesu.core.permissions import Role
+from jiesu.core.scope import configuration_role
 from jiesu.org.models import Membership, Unit, User
 
 
@@ -56,7 +57,8 @@ def create_user(
         user.save()
         Membership.objects.create(user=user, unit=unit, role=role, scope=scope)
         record_event(
-            subject_type="user", subject_id=user.pk, action="created", actor=actor, actor_role=Role.ADMIN,
+            subject_type="user", subject_id=user.pk, action="created", actor=actor,
+            actor_role=configuration_role(actor),
             after={"username": username, "display_name": display_name, "unit": unit.code, "role": role,
                    "scope": scope},
         )
@@ -82,7 +84,7 @@ def save_with_event(*, actor: Any, obj: Any, changed: list[str], created: bool) 
         obj.save()
         record_event(
             subject_type=obj._meta.model_name, subject_id=obj.pk, action="created" if created else "changed",
-            actor=actor, actor_role=Role.ADMIN, after=_snapshot(obj, changed),
+            actor=actor, actor_role=configuration_role(actor), after=_snapshot(obj, changed),
         )
     return obj
 
@@ -98,7 +100,8 @@ def set_active(*, actor: Any, objects: Any, active: bool) -> int:
             obj.save(update_fields=["is_active"])
             record_event(
                 subject_type=obj._meta.model_name, subject_id=obj.pk,
-                action="activated" if active else "deactivated", actor=actor, actor_role=Role.ADMIN,
+                action="activated" if active else "deactivated", actor=actor,
+                actor_role=configuration_role(actor),
                 before={"is_active": not active}, after={"is_active": active},
             )
             count += 1

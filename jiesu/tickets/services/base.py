@@ -51,8 +51,10 @@ class Act:
 
 
 def _roles_for_centre_act(actor: Any, transition: Transition) -> str | None:
+    """The role held city-wide in which the actor does a centre's act. A superuser has no role by being one:
+    superuser status is for configuration (docs/dev/decisions/superuser-acts-through-roles.md)."""
     for role in sorted(transition.roles):
-        if actor.is_superuser or actor.scope_for_role(role).city_wide:
+        if actor.scope_for_role(role).city_wide:
             return role
     return None
 
@@ -103,7 +105,7 @@ def transition(actor: Any, ticket_or_number: Ticket | str, action: str, *, versi
     table_row = transition_for(action)
     with transaction.atomic():
         ticket = lock_ticket(ticket_or_number)
-        if not actor.is_superuser and not (actor.roles() & set(table_row.roles)):
+        if not (actor.roles() & set(table_row.roles)):
             raise PermissionDeniedError()
         if version is not None and version != ticket.version:
             raise StaleVersion(current_version=ticket.version)

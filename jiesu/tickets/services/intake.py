@@ -10,7 +10,7 @@ from jiesu.catalog.models import Kind, Urgency
 from jiesu.core import clock
 from jiesu.core.errors import ActionNotAllowed, ValidationFailed
 from jiesu.core.events import record_event
-from jiesu.core.permissions import Perm
+from jiesu.core.permissions import Perm, permissions_of
 from jiesu.core.scope import require_perm
 from jiesu.tickets import inputs as i
 from jiesu.tickets.deadlines import clock_start
@@ -55,8 +55,9 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
             start_dispatch_clock(ticket)
             refresh_next_due(ticket, ticket.created_at)
             ticket.save()
+            role = _accepting_role(actor)
             record_event(subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action="accept", actor=actor,
-                         actor_unit=actor.primary_unit(), after=snapshot(ticket),
+                         actor_unit=actor.primary_unit(role), actor_role=role, after=snapshot(ticket),
                          data={"channel": ticket.channel.code, "number": ticket.number})
             _index_for_merging(ticket)
     except IntegrityError:
@@ -64,6 +65,12 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
             return existing, False
         raise
     return ticket, True
+
+
+def _accepting_role(actor: Any) -> str:
+    """The role the event records for registering a ticket: the first role the actor holds that may."""
+    held = sorted(actor.roles()) if hasattr(actor, "roles") else []
+    return next((role for role in held if Perm.TICKET_CREATE in permissions_of(role)), "")
 
 
 def _index_for_merging(ticket: Ticket) -> None:
