@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "jiesu.core.middleware.ContentSecurityPolicyMiddleware",
+    "jiesu.core.input_guard.InputGuardMiddleware",  # bad input refused here, before any view reads it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jiesu.web.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless the user switches (not Accept-Language)
@@ -184,6 +185,23 @@ def env_fraction(name: str) -> float | None:
         raise ImproperlyConfigured(f"{name} must be a number between 0 and 1, not {raw!r}")
     return value
 
+
+def env_positive_int(name: str, default: int) -> int:
+    """A positive whole number from the environment, or the default when unset; anything else stops the start."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+# Uploads: the largest attachment (bytes); a request body larger than this plus its form is refused with 413.
+JIESU_ATTACHMENT_MAX_BYTES = env_positive_int("JIESU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Any other body (JSON, forms) larger than this is refused with 413 (Django's limit, here explicit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_positive_int("JIESU_MAX_BODY_BYTES", 2 * 1024 * 1024)
 
 # Confidence an automatic answer needs (knowledge.answering; measure with benchmarks/answer_threshold.py).
 if (_threshold := env_fraction("JIESU_KNOWLEDGE_ANSWER_THRESHOLD")) is not None:

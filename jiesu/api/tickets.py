@@ -21,6 +21,7 @@ from jiesu.tickets.models import Ticket
 router = Router(auth=AUTH, tags=["工单 tickets"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # its rows' offset must fit the database's 64-bit integers
 MAX_KEY_LENGTH = 64
 
 
@@ -57,7 +58,7 @@ def _day_start(day: date | None, *, plus_days: int = 0) -> datetime | None:
 def list_tickets(request: HttpRequest, status: str | None = None, unit: str | None = None,
                  kind: str | None = None, category: str | None = None, overdue: bool | None = None,
                  created_from: date | None = None, created_to: date | None = None, q: str | None = None,
-                 page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)
+                 page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)
                  ) -> dict[str, Any]:
     f = queries.TicketFilter(
         status=[s.strip() for s in status.split(",") if s.strip()] if status else None, unit=unit, kind=kind,

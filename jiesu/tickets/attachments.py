@@ -14,7 +14,6 @@ from jiesu.core.events import record_event
 from jiesu.tickets.models import Attachment, Ticket
 from jiesu.tickets.services.base import TICKET_SUBJECT
 
-MAX_BYTES = getattr(settings, "JIESU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_PER_TICKET = 20
 
 # extension → (content type, leading bytes the file must start with; empty = not checked)
@@ -33,6 +32,15 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
+def max_bytes() -> int:
+    """The largest attachment, from JIESU_ATTACHMENT_MAX_BYTES (settings)."""
+    return int(settings.JIESU_ATTACHMENT_MAX_BYTES)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}" if size % (1024 * 1024) == 0 else f"{size / (1024 * 1024):.2f}"
+
+
 def _check(upload: UploadedFile) -> tuple[str, str]:
     name = PurePath(upload.name or "").name[:200]
     extension = PurePath(name).suffix.lower()
@@ -41,8 +49,8 @@ def _check(upload: UploadedFile) -> tuple[str, str]:
         raise ValidationFailed(field_errors={"file": [f"不支持的文件类型。可上传：{kinds}。"]})
     if upload.size is None or upload.size == 0:
         raise ValidationFailed(field_errors={"file": ["文件是空的。"]})
-    if upload.size > MAX_BYTES:
-        raise ValidationFailed(field_errors={"file": [f"文件不能超过 {MAX_BYTES // (1024 * 1024)} MB。"]})
+    if upload.size > max_bytes():
+        raise ValidationFailed(field_errors={"file": [f"文件不能超过 {_megabytes(max_bytes())} MB。"]})
     content_type, magics = ALLOWED[extension]
     head = upload.read(8)
     upload.seek(0)

@@ -33,8 +33,9 @@ def test_bad_files_are_refused_with_a_reason_and_nothing_stored(city, name, cont
     assert t.attachments.count() == 0
 
 
-def test_files_over_the_size_limit_are_refused(city, monkeypatch):
-    monkeypatch.setattr("jiesu.tickets.attachments.MAX_BYTES", 100)
+def test_files_over_the_size_limit_are_refused(city, settings):
+    settings.JIESU_ATTACHMENT_MAX_BYTES = 100
     t = services.accept(city.operator, city.ticket_data())
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as err:
         add_attachment(city.operator, t, SimpleUploadedFile("big.png", PNG + b"\x00" * 100))
+    assert "MB" in err.value.field_errors["file"][0] and t.attachments.count() == 0
