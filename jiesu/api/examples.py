@@ -32,4 +32,6 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "close": {"version": 7, "note": "回访满意，办结"},
     "urge": {"version": 2, "message": "请尽快签收"},
     "supervise": {"version": 3, "text": "限期解决", "working_days": 2},
+    "prompt": {"version": 2, "text": "签收时限将到，请及时签收", "working_days": 1},
+    "warn": {"version": 4, "text": "已超期，请说明原因并限期办结", "working_days": 1},
 }

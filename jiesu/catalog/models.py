@@ -38,6 +38,7 @@ class Clock(models.TextChoices):
     RETURN_REVIEW = "return_review", _("退单审核")
     EXTENSION_REVIEW = "extension_review", _("延期审批")
     VISIT = "visit", _("回访")
+    RESPONSE = "response", _("响应")  # the unit contacts the requester (响应率); from dispatch
 
 
 class LimitUnit(models.TextChoices):

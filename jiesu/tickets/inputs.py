@@ -147,6 +147,13 @@ class SuperviseInput(ActionInput):
     working_days: int = Field(ge=1, le=60)
 
 
+class LadderStepInput(ActionInput):
+    """提示 or 预警: what the unit is asked to do, and in how many working days."""
+
+    text: str = Text
+    working_days: int = Field(default=1, ge=1, le=60)
+
+
 _MESSAGES = {
     "missing": _("此项必填。"),
     "string_too_short": _("此项不能为空。"),

@@ -96,6 +96,8 @@ TABLE: tuple[Transition, ...] = (
        requires=_("待回访的工单须至少有一次未接通的回访"), requires_in={S.VISITING}),
     _t(Action.URGE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.UrgeInput),
     _t(Action.SUPERVISE, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.SuperviseInput),
+    _t(Action.PROMPT, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.LadderStepInput),
+    _t(Action.WARN, {S.ASSIGNED, S.IN_PROGRESS}, {Role.SUPERVISOR}, {SAME}, i.LadderStepInput),
 )
 
 BY_ACTION: dict[Action, Transition] = {t.action: t for t in TABLE}

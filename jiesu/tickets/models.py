@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiesu.catalog.models import Kind, Urgency
 from jiesu.tickets.states import (
@@ -147,6 +148,7 @@ class Assignment(models.Model):
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     signed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     contacted_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    contact_due_at = models.DateTimeField(_("响应时限"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
     reply_warn_at = models.DateTimeField(null=True, blank=True)
     reply_warned_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +259,14 @@ class Adjudication(models.Model):
 
 
 class SupervisionOrder(models.Model):
+    """A supervision step on a ticket: 提示, 预警 or 督办 (the ladder's ticket-level steps), with its deadline."""
+
+    class Level(models.TextChoices):
+        PROMPT = "prompt", pgettext_lazy("supervision level", "提示")
+        WARNING = "warning", pgettext_lazy("supervision level", "预警")
+        ORDER = "order", pgettext_lazy("supervision level", "督办")
+
+    level = models.CharField(_("督办层级"), max_length=10, choices=Level.choices, default=Level.ORDER)
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="supervision_orders")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("督办要求"))
@@ -271,4 +281,4 @@ class SupervisionOrder(models.Model):
         verbose_name_plural = _("督办单")
 
     def __str__(self) -> str:
-        return f"督办 #{self.pk}"
+        return f"{self.get_level_display()} #{self.pk}"

@@ -198,7 +198,8 @@ QUEUES: dict[str, tuple[str, Q]] = {
     "reply_review": ("待审核", Q(status=State.REPLIED)),
     "visiting": ("待回访", Q(status=State.VISITING)),
     "reopened": ("重办", Q(reopen_count__gt=0) & ~Q(status__in=[State.CLOSED, State.VISITED, State.VISITING])),
-    "supervised": ("督办中", Q(pk__in=SupervisionOrder.objects.filter(closed_at__isnull=True).values("ticket_id"))),
+    "supervised": ("督办中", Q(pk__in=SupervisionOrder.objects.filter(
+        closed_at__isnull=True, level=SupervisionOrder.Level.ORDER).values("ticket_id"))),
 }
 TIMED_QUEUES: dict[str, str] = {"warning": "即将超期", "overdue": "已超期"}
 

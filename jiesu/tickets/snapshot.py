@@ -15,7 +15,7 @@ TICKET_FIELDS = (
 )
 ASSIGNMENT_FIELDS = (
     "unit_id", "role", "status", "is_current", "parent_id", "sign_due_at", "sign_warned_at", "sign_overdue_at",
-    "signed_at", "contacted_at", "reply_due_at", "reply_warned_at", "reply_overdue_at", "replied_at",
+    "signed_at", "contacted_at", "contact_due_at", "reply_due_at", "reply_warned_at", "reply_overdue_at", "replied_at",
     "return_review_due_at", "extension_count", "extension_requested_days", "extension_review_due_at",
     "urge_count", "ended_at",
 )

@@ -50,6 +50,8 @@ class Action(models.TextChoices):
     CLOSE = "close", _("办结")
     URGE = "urge", pgettext_lazy("action", "催办")
     SUPERVISE = "supervise", _("督办")
+    PROMPT = "prompt", pgettext_lazy("action", "提示")  # the ladder's first steps (五步工作机制): 提示 → 预警 → 督办
+    WARN = "warn", pgettext_lazy("action", "预警")
 
 
 class ClosingType(models.TextChoices):

@@ -81,9 +81,28 @@ def sweep(now: datetime | None = None, batch: int = 1000) -> SweepResult:
         for pk in _ids(clock, overdue, batch):
             result.overdue += _mark(clock, pk, clock.overdue, overdue,
                                     lambda o, c=clock: getattr(o, c.due), "deadline_overdue")
-    result.orders_overdue = SupervisionOrder.objects.filter(
-        closed_at__isnull=True, overdue_at__isnull=True, due_at__lt=now).update(overdue_at=now)
+    late_orders = SupervisionOrder.objects.filter(closed_at__isnull=True, overdue_at__isnull=True, due_at__lt=now)
+    for pk in late_orders.order_by("pk").values_list("pk", flat=True)[:batch]:
+        result.orders_overdue += _mark_order(pk, now)
     return result
+
+
+def _mark_order(pk: int, now: datetime) -> bool:
+    """An open supervision step past its deadline gets its overdue mark, with an event (once)."""
+    with transaction.atomic():
+        ticket_id = SupervisionOrder.objects.filter(pk=pk).values_list("ticket_id", flat=True).first()
+        if ticket_id is None:
+            return False
+        Ticket.objects.select_for_update().get(pk=ticket_id)
+        order = SupervisionOrder.objects.filter(pk=pk, closed_at__isnull=True, overdue_at__isnull=True,
+                                                due_at__lt=now).select_related("unit").first()
+        if order is None:
+            return False
+        SupervisionOrder.objects.filter(pk=pk).update(overdue_at=now)
+        record_event(subject_type=TICKET_SUBJECT, subject_id=ticket_id, action="supervision_overdue",
+                     data={"order": pk, "level": order.level, "unit": order.unit.code,
+                           "due_at": order.due_at.isoformat()})
+    return True
 
 
 def _ids(clock: Clock, condition: Q, batch: int) -> list[int]:

@@ -35,6 +35,8 @@ HANDLERS: dict[Action, Callable[..., None]] = {
     Action.REVIEW_REPLY: centre.review_reply,
     Action.URGE: centre.urge,
     Action.SUPERVISE: centre.supervise,
+    Action.PROMPT: centre.prompt,
+    Action.WARN: centre.warn,
     Action.VISIT: followup.visit,
     Action.CLOSE: followup.close,
     Action.REOPEN: followup.reopen,
@@ -79,6 +81,8 @@ review_extension = _shortcut(Action.REVIEW_EXTENSION)
 review_reply = _shortcut(Action.REVIEW_REPLY)
 urge = _shortcut(Action.URGE)
 supervise = _shortcut(Action.SUPERVISE)
+prompt = _shortcut(Action.PROMPT)
+warn = _shortcut(Action.WARN)
 visit = _shortcut(Action.VISIT)
 close = _shortcut(Action.CLOSE)
 reopen = _shortcut(Action.REOPEN)

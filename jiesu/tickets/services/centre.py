@@ -151,14 +151,27 @@ def urge(act: Act, data: i.UrgeInput) -> None:
     act.data = {"units": [a.unit.code for a in leads]}
 
 
-def supervise(act: Act, data: i.SuperviseInput) -> None:
+def _issue_step(act: Act, text: str, working_days: int, level: str) -> None:
+    """A supervision step (提示, 预警, 督办) for the lead unit, due in working days."""
     from jiesu.worktime.calendar import get_calendar
 
     lead = _current(act, role=AssignmentRole.LEAD)
     if not lead:
         raise ActionNotAllowed()
-    due = get_calendar().add_working_days(act.now, data.working_days)
-    order = SupervisionOrder.objects.create(ticket=act.ticket, unit=lead[-1].unit, text=data.text, due_at=due,
-                                            issued_by=act.actor, issued_at=act.now)
-    act.reason = data.text
-    act.data = {"order": order.pk, "unit": lead[-1].unit.code, "due_at": due.isoformat()}
+    due = get_calendar().add_working_days(act.now, working_days)
+    order = SupervisionOrder.objects.create(ticket=act.ticket, unit=lead[-1].unit, text=text, due_at=due,
+                                            issued_by=act.actor, issued_at=act.now, level=level)
+    act.reason = text
+    act.data = {"order": order.pk, "unit": lead[-1].unit.code, "due_at": due.isoformat(), "level": level}
+
+
+def supervise(act: Act, data: i.SuperviseInput) -> None:
+    _issue_step(act, data.text, data.working_days, SupervisionOrder.Level.ORDER)
+
+
+def prompt(act: Act, data: i.LadderStepInput) -> None:
+    _issue_step(act, data.text, data.working_days, SupervisionOrder.Level.PROMPT)
+
+
+def warn(act: Act, data: i.LadderStepInput) -> None:
+    _issue_step(act, data.text, data.working_days, SupervisionOrder.Level.WARNING)

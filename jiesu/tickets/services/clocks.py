@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from jiesu.catalog.models import Clock
+from jiesu.catalog.queries import LimitMissing
 from jiesu.org.models import Unit
 from jiesu.tickets.deadlines import clock_start, due_for
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
@@ -18,11 +19,21 @@ def _limit_args(ticket: Ticket) -> dict[str, Any]:
 
 def start_assignment(ticket: Ticket, unit: Unit, role: str, *, now: datetime, by: Any,
                      parent: Assignment | None = None, note: str = "") -> Assignment:
-    sign = due_for(Clock.SIGN, clock_start(now) if ticket.urgency == "normal" else now, **_limit_args(ticket))
+    start = clock_start(now) if ticket.urgency == "normal" else now
+    sign = due_for(Clock.SIGN, start, **_limit_args(ticket))
     return Assignment.objects.create(
         ticket=ticket, unit=unit, role=role, status=AssignmentStatus.PENDING_SIGN, parent=parent,
         dispatched_by=by, dispatched_at=now, note=note, sign_due_at=sign.due_at, sign_warn_at=sign.warn_at,
+        contact_due_at=_contact_due(ticket, start),
     )
+
+
+def _contact_due(ticket: Ticket, start: datetime) -> datetime | None:
+    """By when the unit should have contacted the requester (响应); None where the city sets no such limit."""
+    try:
+        return due_for(Clock.RESPONSE, start, **_limit_args(ticket)).due_at
+    except LimitMissing:
+        return None
 
 
 def start_handling_clock(assignment: Assignment, now: datetime) -> None:

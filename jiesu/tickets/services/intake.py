@@ -114,6 +114,8 @@ def dispatch(act: Act, data: i.DispatchInput) -> None:
         t.category = lookups.category_by_code(data.category)
     if t.category is None:
         raise ValidationFailed(field_errors={"category": ["派单前须确定诉求分类。"]})
+    if t.dispatch_due_at and act.now > t.dispatch_due_at and not t.dispatch_overdue_at:
+        t.dispatch_overdue_at = t.dispatch_due_at  # late, even if the sweep has not marked it yet
     assign_units(act, data.lead_unit, data.assist_units, note=data.note)
     t.dispatched_at = t.dispatched_at or act.now
 

@@ -69,5 +69,5 @@ def _sample_inputs(action: str) -> dict:
         "request_extension": {"working_days": 1, "reason": "理由"}, "review_extension": {"decision": "approve"},
         "reply": {"result": "结果"}, "review_reply": {"decision": "approve"},
         "visit": {"outcome": "unreachable"}, "reopen": {"reason": "理由"}, "urge": {"message": "请加快"},
-        "supervise": {"text": "督办", "working_days": 1},
+        "supervise": {"text": "督办", "working_days": 1}, "prompt": {"text": "提示"}, "warn": {"text": "预警"},
     }.get(action, {})
