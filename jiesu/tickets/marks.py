@@ -21,10 +21,14 @@ from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.states import AssignmentStatus, State
 
 SUPERVISE, URGE, WARNING = "supervise", "urge", "warning"
+WARN_STEP, PROMPT_STEP = "warn", "prompt"  # the ladder's 预警 and 提示 steps (SupervisionOrder levels)
 # The order marks are shown in, most pressing first; a registered source's kinds go after these.
-ORDER = {SUPERVISE: 0, URGE: 1, WARNING: 2}
+ORDER = {SUPERVISE: 0, WARN_STEP: 1, URGE: 2, PROMPT_STEP: 3, WARNING: 4}
 LABELS = {SUPERVISE: pgettext_lazy("mark", "督办"), URGE: pgettext_lazy("mark", "催办"),
-          WARNING: pgettext_lazy("mark", "预警")}
+          WARNING: pgettext_lazy("mark", "预警"), WARN_STEP: pgettext_lazy("ladder mark", "预警"),
+          PROMPT_STEP: pgettext_lazy("ladder mark", "提示")}
+_LEVEL_KIND: dict[str, str] = {SupervisionOrder.Level.ORDER: SUPERVISE, SupervisionOrder.Level.WARNING: WARN_STEP,
+               SupervisionOrder.Level.PROMPT: PROMPT_STEP}
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,8 @@ def register_source(source: Source) -> None:
 def _orders(ids: list[int], now: datetime) -> dict[int, list[Mark]]:
     found: dict[int, list[Mark]] = {}
     for o in SupervisionOrder.objects.filter(ticket_id__in=ids, closed_at__isnull=True).order_by("due_at", "id"):
-        found.setdefault(o.ticket_id, []).append(
-            Mark(SUPERVISE, LABELS[SUPERVISE], o.due_at, text=o.text, late=o.due_at < now))
+        kind = _LEVEL_KIND.get(o.level, SUPERVISE)
+        found.setdefault(o.ticket_id, []).append(Mark(kind, LABELS[kind], o.due_at, text=o.text, late=o.due_at < now))
     return found
 
 

@@ -77,3 +77,14 @@ def test_without_a_response_limit_there_is_no_response_deadline(city):
     TimeLimit.objects.filter(clock="response").update(is_current=False)
     ticket = ticket_in_state(city, State.ASSIGNED)
     assert Assignment.objects.get(ticket=ticket).contact_due_at is None
+
+
+def test_marks_name_each_step_by_its_level(city):
+    from jiesu.tickets.marks import marks_for
+
+    ticket = ticket_in_state(city, State.IN_PROGRESS)
+    services.prompt(city.supervisor, ticket.number, text="提示")
+    services.warn(city.supervisor, ticket.number, text="预警")
+    services.supervise(city.supervisor, ticket.number, text="督办", working_days=3)
+    kinds = [m.kind for m in marks_for([ticket])[ticket.pk]]
+    assert kinds[:3] == ["supervise", "warn", "prompt"]
