@@ -15,6 +15,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("token", "token", "为系统对接创建接口令牌（token create --user NAME）。API tokens for other systems."),
     ("sweep", "sweep", "扫描期限，标记预警与超期（可重复运行）。Mark warnings and overdue items."),
     ("worker", "db_worker", "运行后台任务（期限扫描、通知、训练）。Run background tasks."),
+    ("outbox", "outbox", "通知发件箱：列出、失败、重发、发送到期消息（list/failures/retry/deliver）。Notifications outbox."),
     ("model", "model", "训练、评估、列出、启用分类模型（train/eval/list/activate）。Train and manage models."),
     ("index", "index", "重建并单查重索引（index rebuild，受理时自动增量更新）。Rebuild the duplicate index."),
     ("kb", "kb", "知识库与相似案例检索（eval/import/reindex）。Knowledge base and retrieval."),

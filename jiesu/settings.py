@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jiesu.tickets",
     "jiesu.intelligence",
     "jiesu.knowledge",
+    "jiesu.notify",
     "jiesu.api",
     "jiesu.web",
     "jiesu.demo",
@@ -206,6 +207,36 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_positive_int("JIESU_MAX_BODY_BYTES", 2 * 1024 
 # Confidence an automatic answer needs (knowledge.answering; measure with benchmarks/answer_threshold.py).
 if (_threshold := env_fraction("JIESU_KNOWLEDGE_ANSWER_THRESHOLD")) is not None:
     KNOWLEDGE_ANSWER_THRESHOLD = _threshold
+
+# Notifications (jiesu.notify, docs/dev/notify.md): the SMS gateway, e-mail, quiet hours and retries.
+NOTIFY_SMS_BACKEND = os.environ.get("JIESU_SMS_BACKEND", "console")  # console | file | aliyun
+NOTIFY_SMS_FILE_DIR = Path(os.environ.get("JIESU_SMS_FILE_DIR", VAR_DIR / "sms"))
+NOTIFY_SMS_SIGN = os.environ.get("JIESU_SMS_SIGN", "12345热线")
+NOTIFY_ALIYUN = {
+    "access_key_id": os.environ.get("JIESU_ALIYUN_ACCESS_KEY_ID", ""),
+    "access_key_secret": os.environ.get("JIESU_ALIYUN_ACCESS_KEY_SECRET", ""),
+    "sign_name": os.environ.get("JIESU_ALIYUN_SMS_SIGN_NAME", ""),
+    "endpoint": os.environ.get("JIESU_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "region": os.environ.get("JIESU_ALIYUN_REGION", "cn-hangzhou"),
+}
+NOTIFY_QUIET_HOURS = os.environ.get("JIESU_NOTIFY_QUIET_HOURS", "22:00-08:00")  # no SMS to citizens then
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("JIESU_NOTIFY_MAX_ATTEMPTS", "8"))
+NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("JIESU_NOTIFY_RETRY_BASE_SECONDS", "60"))  # doubled each attempt
+# "task": the worker delivers (production); "inline": right after commit in the same process. The default is
+# inline only with the development gateways (console/file), which cost nothing and never fail for long.
+NOTIFY_DELIVERY = os.environ.get("JIESU_NOTIFY_DELIVERY") or (
+    "inline" if NOTIFY_SMS_BACKEND in {"console", "file"} and not os.environ.get("JIESU_EMAIL_HOST") else "task")
+PUBLIC_URL = os.environ.get("JIESU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")  # links in messages
+EMAIL_HOST = os.environ.get("JIESU_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("JIESU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JIESU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JIESU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JIESU_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("JIESU_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("JIESU_EMAIL_FROM", "12345@localhost")
 
 LOGGING = {
     "version": 1,

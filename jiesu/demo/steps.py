@@ -7,6 +7,8 @@ A step is a module with ``def load(ctx: jiesu.demo.context.DemoContext) -> None`
 DEMO_STEPS: list[str] = [
     "jiesu.org.demo",
     "jiesu.catalog.demo",
+    "jiesu.notify.demo",
     "jiesu.tickets.demo",
     "jiesu.knowledge.demo",
+    "jiesu.notify.demo_outbox",  # keep last: gives the messages the steps above caused their demo states
 ]

@@ -65,8 +65,11 @@ def _mark(clock: Clock, pk: int, mark_field: str, condition: Q, value_of: Any, a
         clock.model.objects.filter(pk=pk).update(**{mark_field: value_of(obj)})
         ticket.refresh_from_db()
         changed_before, changed_after = diff(before, snapshot(ticket))
+        data = {"clock": clock.name, "due_at": getattr(obj, clock.due).isoformat()}
+        if clock.model is Assignment:  # whose clock it is (the unit's contacts are told)
+            data["assignment"] = obj.pk
         record_event(subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action=action, before=changed_before,
-                     after=changed_after, data={"clock": clock.name, "due_at": getattr(obj, clock.due).isoformat()})
+                     after=changed_after, data=data)
     return True
 
 

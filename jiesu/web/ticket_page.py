@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
+from jiesu.notify.queries import ticket_messages
 from jiesu.org.queries import region_path
 from jiesu.tickets import marks, queries
 from jiesu.tickets.lifecycle import Transition
@@ -58,7 +59,8 @@ def _state_label(value: Any) -> str:
 
 
 # Events that are not actions of the table: the sweep's marks (by the clock they concern) and attachments.
-SWEEP_EVENTS = {"deadline_warning": _("{clock}时限预警"), "deadline_overdue": _("{clock}超期"), "attach": _("上传附件")}
+SWEEP_EVENTS = {"deadline_warning": _("{clock}时限预警"), "deadline_overdue": _("{clock}超期"), "attach": _("上传附件"),
+                "notify_opt_out": _("诉求人退订通知")}
 CLOCK_LABELS = {"dispatch": pgettext_lazy("clock", "派单"), "sign": pgettext_lazy("clock", "签收"),
                 "reply": pgettext_lazy("clock", "办理"), "visit": pgettext_lazy("clock", "回访")}
 
@@ -159,9 +161,10 @@ def place(ticket: Ticket) -> str:
 
 def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
                  requester: dict[str, Any] | None = None, done: str = "") -> dict[str, Any]:
+    requester = requester or queries.requester_view(user, ticket)
     return {
-        "ticket": ticket, **records(ticket), "timeline": timeline(ticket),
-        "requester": requester or queries.requester_view(user, ticket),
+        "ticket": ticket, **records(ticket), "timeline": timeline(ticket), "requester": requester,
+        "notifications": ticket_messages(ticket, show_requester=bool(requester["phone"])),
         "forms": action_forms(user, ticket, failed=failed), "script": call_script(ticket),
         "query_code": ticket.query_code if scope_of(user, Perm.TICKET_CREATE).city_wide else None,
         "done": done, "place": place(ticket), "marks": marks.marks_for([ticket]).get(ticket.pk, []),
