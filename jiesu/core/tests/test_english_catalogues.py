@@ -24,7 +24,7 @@ from jiesu.tickets import lifecycle
 from jiesu.tickets.states import Action, AssignmentStatus, ClosingType, State
 
 JIESU = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["core", "tickets", "org", "catalog", "worktime", "intelligence", "notify", "api"]
+DOMAIN_APPS = ["core", "tickets", "org", "catalog", "worktime", "intelligence", "notify", "api", "evaluation"]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 ERRORS = [errors.DomainError, errors.ValidationFailed, errors.PermissionDeniedError, errors.NotFound,

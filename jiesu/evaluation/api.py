@@ -1,0 +1,62 @@
+"""Figures over HTTP: `GET /api/v1/figures` (every figure with value, numerator and denominator) and the tickets
+behind a figure. Scope as everywhere: a unit sees its own figures and the city's totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from jiesu.api.auth import AUTH, actor_of
+from jiesu.api.schemas import ErrorOut
+from jiesu.core.errors import NotFound, ValidationFailed
+from jiesu.evaluation import present, queries, registry
+from jiesu.evaluation.periods import period_from
+
+router = Router(auth=AUTH, tags=["考核评价 figures"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+PAGE = 100
+
+
+def _params(request: HttpRequest) -> dict[str, Any]:
+    g = request.GET
+    return {"start": g.get("from") or None, "end": g.get("to") or None, "unit": g.get("unit") or None,
+            "subunits": g.get("subunits", "") in {"1", "true", "yes"}, "group_by": g.get("group_by") or None,
+            "codes": [c for c in (g.get("figures") or "").split(",") if c] or None}
+
+
+@router.get("/figures", response={200: dict, **ERRORS}, summary="指标（分子、分母、比率）",
+            description="每项指标给出 value、numerator、denominator 及分子、分母工单清单的链接。"
+                        "参数：from、to（YYYY-MM-DD，或 from=YYYY-MM 表示整月）、unit（单位代码）、subunits、"
+                        "group_by（unit、category、region、channel、kind、day）、figures（逗号分隔的指标代码）。")
+def figures(request: HttpRequest) -> dict[str, Any]:
+    p = _params(request)
+    period = period_from(p["start"], p["end"])
+    scope = queries.scope_for(actor_of(request), p["unit"], p["subunits"])
+    table = queries.compute(scope, period, group_by=p["group_by"], codes=p["codes"])
+    return present.table_dict(table)
+
+
+@router.get("/figures/definitions", response={200: list, **ERRORS}, summary="指标定义")
+def definitions(request: HttpRequest) -> list[dict[str, Any]]:
+    return [present.definition(f) for f in registry.all_figures()]
+
+
+@router.get("/figures/{code}/tickets", response={200: dict, **ERRORS}, summary="指标分子或分母背后的工单")
+def figure_tickets(request: HttpRequest, code: str) -> dict[str, Any]:
+    if code not in registry.FIGURES:
+        raise NotFound()
+    p = _params(request)
+    part = request.GET.get("part", "denominator")
+    if part not in {"numerator", "denominator"}:
+        raise ValidationFailed("part 应为 numerator 或 denominator。", field_errors={"part": ["numerator/denominator"]})
+    period = period_from(p["start"], p["end"])
+    user = actor_of(request)
+    scope = queries.scope_for(user, p["unit"], p["subunits"])
+    tickets, items = queries.item_tickets(user, scope, period, code, part, p["group_by"], request.GET.get("key"))
+    raw_page = request.GET.get("page") or "1"
+    page = min(int(raw_page), 10_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    rows = tickets.order_by("-created_at", "-id").values_list("number", flat=True)[(page - 1) * PAGE:page * PAGE]
+    return {"figure": code, "part": part, "items": items, "visible": tickets.count(), "page": page,
+            "tickets": list(rows)}

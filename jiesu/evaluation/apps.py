@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
+
+
+class EvaluationConfig(AppConfig):
+    name = "jiesu.evaluation"
+    label = "evaluation"
+    verbose_name = pgettext_lazy("app", "考核评价")
+
+    def ready(self) -> None:
+        from jiesu.evaluation import definitions  # noqa: F401  registers the built-in figures

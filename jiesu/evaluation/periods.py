@@ -1,0 +1,89 @@
+"""Periods of the figures: any from–to of days, and the usual ones (day, week, month, quarter, year)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from jiesu.core import clock
+from jiesu.core.errors import ValidationFailed
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationFailed("结束日期早于开始日期。", field_errors={"to": ["结束日期不能早于开始日期。"]})
+        if (self.end - self.start).days > 3660:
+            raise ValidationFailed("统计区间不能超过十年。", field_errors={"to": ["统计区间不能超过十年。"]})
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time.min, timezone.get_current_timezone())
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min, timezone.get_current_timezone())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period before, of the same kind: the month before a whole month, else as many days before."""
+        if self.is_month:
+            return month_of(self.start - timedelta(days=1))
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self == month_of(self.start)
+
+    def label(self) -> str:
+        if self.is_month:
+            return f"{self.start.year}年{self.start.month}月"
+        if self.start == self.end:
+            return f"{self.start:%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+    def each_day(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+
+def month_of(day: date) -> Period:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(first, following - timedelta(days=1))
+
+
+def parse_month(text: str) -> Period:
+    match = MONTH.match((text or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationFailed("月份格式应为 YYYY-MM，例如 2026-11。", field_errors={"month": ["格式：YYYY-MM。"]})
+    return month_of(date(int(match.group(1)), int(match.group(2)), 1))
+
+
+def parse_day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"日期“{text}”无效，格式应为 YYYY-MM-DD。",
+                               field_errors={field: ["格式：YYYY-MM-DD。"]}) from exc
+
+
+def period_from(start: str | None, end: str | None, *, today: date | None = None) -> Period:
+    """A period from query strings; missing bounds default to the current month up to today."""
+    today = today or timezone.localtime(clock.now()).date()
+    if start and MONTH.match(start.strip()) and not end:
+        return parse_month(start)
+    first = parse_day(start, "from") if start else today.replace(day=1)
+    last = parse_day(end, "to") if end else max(today, first)
+    return Period(first, last)

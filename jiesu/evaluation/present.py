@@ -1,0 +1,65 @@
+"""Figures as plain data for the API, the CLI and the pages: each figure with its value, numerator and
+denominator, and where the tickets behind each can be listed."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from jiesu.evaluation.queries import FigureTable, FigureValue
+
+API_TICKETS = "/api/v1/figures/{code}/tickets"
+PAGE_TICKETS = "/figures/tickets/"
+
+
+def scope_params(table: FigureTable) -> dict[str, str]:
+    params = {"from": table.period.start.isoformat(), "to": table.period.end.isoformat()}
+    if table.scope.unit is not None:
+        params["unit"] = table.scope.unit.code
+        if table.scope.subunits:
+            params["subunits"] = "1"
+    return params
+
+
+def tickets_link(table: FigureTable, code: str, part: str, *, page: bool = False, group_key: str | None = None,
+                 city: bool = False) -> str:
+    params = scope_params(table)
+    if city:
+        params = {k: v for k, v in params.items() if k in ("from", "to")}
+    if group_key is not None and table.group_by:
+        params.update({"group_by": table.group_by, "key": group_key})
+    params["part"] = part
+    if page:
+        return f"{PAGE_TICKETS}?{urlencode({'figure': code, **params})}"
+    return f"{API_TICKETS.format(code=code)}?{urlencode(params)}"
+
+
+def _one(table: FigureTable, v: FigureValue, *, links: bool, group_key: str | None = None,
+         city: bool = False) -> dict[str, Any]:
+    out = v.as_dict()
+    if links and v.figure.drill_down:
+        out["numerator_url"] = tickets_link(table, v.figure.code, "numerator", group_key=group_key, city=city)
+        out["denominator_url"] = tickets_link(table, v.figure.code, "denominator", group_key=group_key, city=city)
+    return out
+
+
+def definition(figure: Any) -> dict[str, Any]:
+    return {"code": figure.code, "label": str(figure.label), "section": figure.section, "kind": figure.kind,
+            "description": str(figure.description), "numerator": str(figure.numerator_label),
+            "denominator": str(figure.denominator_label), "higher_is_better": figure.higher_is_better,
+            "unit_level": figure.unit_level}
+
+
+def table_dict(table: FigureTable, *, links: bool = True) -> dict[str, Any]:
+    return {
+        "period": {"from": table.period.start.isoformat(), "to": table.period.end.isoformat()},
+        "scope": {"unit": table.scope.unit.code if table.scope.unit else None, "subunits": table.scope.subunits,
+                  "units": None if table.scope.units is None else len(table.scope.units)},
+        "group_by": table.group_by,
+        "definitions": [definition(f) for f in table.figures],
+        "figures": {code: _one(table, v, links=links) for code, v in table.total.items()},
+        "city": {code: _one(table, v, links=links, city=True) for code, v in table.city.items()},
+        "groups": [{"key": g.key, "label": g.label,
+                    "figures": {code: _one(table, v, links=links, group_key=g.key) for code, v in g.values.items()}}
+                   for g in table.groups],
+    }
