@@ -129,18 +129,22 @@ def _applies(article: Article, region_code: str | None) -> bool:
 
 
 def suggest_articles(title: str, text: str = "", k: int = 3, region: Any = None,
-                     on: date | None = None, *, for_citizens: bool = False) -> list[Suggestion]:
+                     on: date | None = None, *, for_citizens: bool = False, vector: Any = None,
+                     encoder_id: str = "") -> list[Suggestion]:
     """The best published articles valid on ``on`` (today) for a request, most confident first.
 
     Candidates are ranked by confidence from the index alone, then read from the database a few at a time
     (most requests need one batch), skipping the unpublished, expired and those for other regions, and for
     citizens the staff-only kinds (``answerable_articles``). Staff (the intake screen) get every kind.
+    With the request's encoder ``vector`` the candidates come from the dense + lexical search; the confidence
+    stays the lexical coverage the answer threshold was measured on.
     """
     on = on or timezone.localdate()
     region_code = getattr(region, "code", region) or None
     index = article_index()
     score = question_scorer(index, f"{title} {text}".strip())
-    ranked = sorted(((score(article_id_of(hit)), hit) for hit in index.search(title, text, k=CANDIDATES)),
+    hits = index.search(title, text, k=CANDIDATES, vector=vector, encoder_id=encoder_id)
+    ranked = sorted(((score(article_id_of(hit)), hit) for hit in hits),
                     key=lambda pair: -pair[0])
     out: list[Suggestion] = []
     for start in range(0, len(ranked), k + BATCH_EXTRA):

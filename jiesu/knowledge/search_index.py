@@ -6,6 +6,10 @@ exist, just those articles are (re)added, since ``RetrievalIndex.add`` replaces 
 an archived article is dropped from the candidates. Any other difference (fewer articles, an older stamp)
 rebuilds the whole index. Hits are always checked against the database (published, current version,
 valid on the day, region), so a stale entry can never be offered as an answer.
+
+Article vectors (sentence encoder) are never computed here, in a searching process: the ``encode_articles``
+task (enqueued when an article is published) writes them to the vector cache, and the index takes them from
+there — at once for articles already encoded, on a later refresh for those the task has not reached yet.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Max
 
+from jiesu.intelligence.embeddings import cached_only
 from jiesu.intelligence.places import place_keys
 from jiesu.intelligence.retrieval import ARTICLE, Document, Hit, Params, RetrievalIndex
 from jiesu.intelligence.retrieval.analysis import words
+from jiesu.intelligence.retrieval.dense import document_text
 from jiesu.knowledge.models import Article, ArticleStatus
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,20 @@ def searchable(version: Any) -> tuple[str, str]:
     return title, " ".join([*version.keywords, version.body_text])
 
 
+def article_text(doc: Document) -> str:
+    """What the encoder reads of an indexed article."""
+    return document_text(doc.title, doc.text)
+
+
+def cached_vectors(docs: list[Document]) -> tuple[Any, Any, str] | None:
+    """(found mask, vectors, encoder id) of the documents from the vector cache; None without an encoder."""
+    from jiesu.intelligence.encoder import get_encoder
+
+    encoder = get_encoder()
+    found = cached_only([article_text(doc) for doc in docs], query=False, encoder=encoder) if encoder else None
+    return None if found is None or encoder is None else (found[0], found[1], encoder.model_id)
+
+
 def content_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in STOPWORDS}
 
@@ -66,6 +86,7 @@ class ArticleIndex:
     def _reset(self) -> None:
         # Every word counts: in a small knowledge base most articles about one topic share its words.
         self.index = RetrievalIndex(Params(max_df=1.0))
+        self.unencoded: dict[int, str] = {}  # article id → the text whose vector the cache does not hold yet
         self.words: dict[int, frozenset[str]] = {}
         self.phrases: dict[int, list[str]] = {}
         self.df: Counter[str] = Counter()
@@ -89,6 +110,8 @@ class ArticleIndex:
                 changed = Article.objects.filter(index_changed_at__isnull=False)
             self._apply(changed.select_related("current"))
             self.state = _State(stats["n"], stats["latest"])
+        if self.unencoded:
+            self._take_new_vectors()
 
     def rebuild(self) -> int:
         with self.lock:
@@ -102,7 +125,27 @@ class ArticleIndex:
             self._forget(article.pk)
             if article.status == ArticleStatus.PUBLISHED and article.current is not None:
                 docs.append(self._remember(article))
-        self.index.add(docs)
+        cached = cached_vectors(docs)
+        if cached is None:
+            self.index.add(docs)
+            return
+        found, vectors, encoder_id = cached
+        self.index.add(docs, vectors, encoder_id)
+        for doc, present in zip(docs, found, strict=True):
+            if not present:
+                self.unencoded[int(doc.doc_id.split(":", 1)[1])] = article_text(doc)
+
+    def _take_new_vectors(self) -> None:
+        """Vectors the encode task has written since: set on the rows of the articles still without one."""
+        ids = [i for i in self.unencoded if doc_id(i) in self.index.rows]
+        found = cached_only([self.unencoded[i] for i in ids], query=False)
+        if found is None or self.index.vectors is None:
+            return
+        present, vectors = found
+        for article_id, ok, vector in zip(ids, present, vectors, strict=True):
+            if ok:
+                self.index.set_vector(self.index.rows[doc_id(article_id)], vector)
+                del self.unencoded[article_id]
 
     def _remember(self, article: Article) -> Document:
         version = article.current
@@ -115,6 +158,7 @@ class ArticleIndex:
         return Document(doc_id(article.pk), ARTICLE, title, text, {"version_id": version.pk})
 
     def _forget(self, article_id: int) -> None:
+        self.unencoded.pop(article_id, None)
         old = self.words.pop(article_id, None)
         self.phrases.pop(article_id, None)
         if old is not None:
@@ -123,10 +167,13 @@ class ArticleIndex:
             if row is not None:
                 self.index.active[row] = False
 
-    def search(self, title: str, text: str = "", k: int = 50) -> list[Hit]:
+    def search(self, title: str, text: str = "", k: int = 50, vector: Any = None, encoder_id: str = "") -> list[Hit]:
+        """Published articles for a question; dense + lexical when ``vector`` (the question's encoder vector)
+        comes from the model the article vectors were made with."""
         self.refresh()
         with self.lock:
-            hits = self.index.search(title, text, k=k, kinds=[ARTICLE])
+            usable = vector if vector is not None and encoder_id and encoder_id == self.index.encoder_id else None
+            hits = self.index.search(title, text, k=k, kinds=[ARTICLE], vector=usable)
         return [hit for hit in hits if article_id_of(hit) in self.words]
 
     def idf(self, word: str) -> float:

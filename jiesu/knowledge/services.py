@@ -23,6 +23,7 @@ from jiesu.core.scope import require_perm
 from jiesu.knowledge.content import plain_text, sanitize_html
 from jiesu.knowledge.eligibility import validate_conditions
 from jiesu.knowledge.models import Article, ArticleKind, ArticleStatus, ArticleVersion, VersionStatus
+from jiesu.knowledge.tasks import enqueue_encoding
 
 SUBJECT = "article"
 TEXT_FIELDS = ("title", "body_html", "legal_basis", "source_document", "valid_from", "valid_to", "keywords",
@@ -208,6 +209,7 @@ def publish(actor: Any, version: ArticleVersion, note: str = "") -> ArticleVersi
         Article.objects.filter(pk=v.article_id).update(current=v, status=ArticleStatus.PUBLISHED,
                                                        index_changed_at=index_mark())
         _event(actor, v.article, "publish", v, reason=note, data={"replaced": replaced})
+        enqueue_encoding()
     v.article.refresh_from_db()
     return v
 

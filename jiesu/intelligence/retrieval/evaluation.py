@@ -4,18 +4,23 @@ Every answer (short ones too, as distractors) is indexed; messages whose answer 
 ``min_answer_chars`` characters are queries. Identical answer texts are indistinguishable, so any of them
 counts as the message's own. With ``folds`` ≥ 2 the re-ranker is cross-fitted: trained on the other folds'
 message → answer pairs and applied to this fold, so no query is scored by a model that saw it.
+
+With an encoder (``dense=True`` and one available), answers and messages are also encoded — through the
+vector cache, so a second run costs no encoding — and the search is the product's dense + lexical fusion.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from jiesu.intelligence.retrieval.dense import document_text, query_text
 from jiesu.intelligence.retrieval.documents import REPLY, Document
-from jiesu.intelligence.retrieval.index import RetrievalIndex
+from jiesu.intelligence.retrieval.index import Params, RetrievalIndex
 from jiesu.intelligence.retrieval.rerank import Reranker
 from jiesu.intelligence.retrieval.tables import read_table
 from jiesu.intelligence.retrieval.training import Example, candidate_features
@@ -41,14 +46,16 @@ def load_protocol(path: str | Path, query_cols: list[str], answer_col: str, min_
 
 
 def evaluate(path: str | Path, query_cols: list[str], answer_col: str, min_answer_chars: int = 100,
-             folds: int = 2, seed: int = 0, progress: Progress | None = None) -> dict:
+             folds: int = 2, seed: int = 0, progress: Progress | None = None, dense: bool = True,
+             params: Params | None = None) -> dict:
     say = progress or (lambda message: None)
     docs, examples = load_protocol(path, query_cols, answer_col, min_answer_chars)
     if not examples:
         raise ValueError(f"没有答复长度达到 {min_answer_chars} 字的留言，无法评估")
+    index = RetrievalIndex(params)
+    vectors, examples, encoder_id = _vectors(index.params, docs, examples, say) if dense else (None, examples, "")
     started = time.perf_counter()
-    index = RetrievalIndex()
-    index.add(docs)
+    index.add(docs, vectors, encoder_id)
     index.fields["c2"].weights()
     build_seconds = time.perf_counter() - started
     say(f"已建立索引：{len(docs)} 条答复，用时 {build_seconds:.1f} 秒")
@@ -64,12 +71,40 @@ def evaluate(path: str | Path, query_cols: list[str], answer_col: str, min_answe
     first = [_rank_of(label) for label in labels]
     final = _cross_fitted_ranks(features, labels, folds, seed) if folds >= 2 else first
     result = {**_metrics(final), "n": len(examples), "documents": len(docs)}
+    half = len(final) // 2
+    result["halves_hit_at_1"] = [_metrics(final[:half])["hit_at_1"], _metrics(final[half:])["hit_at_1"]]
     result["first_stage"] = _metrics(first)
+    result["encoder"] = encoder_id or None
+    if encoder_id:
+        result.update(dense_weight=index.params.dense_weight, dense_doc_chars=index.params.dense_doc_chars,
+                      dense_query_chars=index.params.dense_query_chars)
     result.update(reranker="cross-fitted" if folds >= 2 else "none", folds=folds if folds >= 2 else 0,
                   build_seconds=round(build_seconds, 2),
                   query_ms_p50=round(float(np.percentile(query_ms, 50)), 2),
                   query_ms_p95=round(float(np.percentile(query_ms, 95)), 2))
     return result
+
+
+def _vectors(params: Params, docs: list[Document], examples: list[Example], say: Progress):
+    """Answer vectors, the examples with their query vectors, and the encoder's id; (None, examples, "")
+    without an encoder."""
+    from jiesu.intelligence.embeddings import embed
+    from jiesu.intelligence.encoder import get_encoder
+
+    encoder = get_encoder()
+    if encoder is None:
+        say("没有可用的句向量模型：只做词法检索")
+        return None, examples, ""
+
+    def report(what: str):  # type: ignore[no-untyped-def]
+        return lambda done, total: say(f"编码{what} {done}/{total}") if done == total or done % 160 == 0 else None
+
+    vectors = embed([document_text(d.title, d.text) for d in docs], query=False,
+                    max_chars=params.dense_doc_chars, progress=report("答复"))
+    queries = embed([query_text(e.title, e.text) for e in examples], query=True,
+                    max_chars=params.dense_query_chars, progress=report("留言"))
+    assert vectors is not None and queries is not None
+    return vectors, [replace(e, vector=q) for e, q in zip(examples, queries, strict=True)], encoder.model_id
 
 
 def _cross_fitted_ranks(features: list, labels: list, folds: int, seed: int) -> list[int | None]:

@@ -1,9 +1,12 @@
 """RetrievalIndex: similar past replies and knowledge articles for what the operator has typed.
 
-First stage: BM25 over character bigrams and over words, each scaled by its best score and summed.
-Documents that name places, none of them the message's (another district's case), are damped a little.
-Second stage (when a re-ranker has been trained on message → reply pairs): the top candidates are re-ordered
-by logistic regression over finer similarities (see rerank.FEATURES).
+First stage: BM25 over character bigrams and over words, each scaled by its best score and summed. When the
+index holds sentence-encoder vectors of its documents and the query brings its own (``Query.vector``), the
+lexical score (÷ its best) and the cosine (min-max over the documents) are summed with ``Params.dense_weight``
+on the dense side (see dense.py). Documents that name places, none of them the message's (another district's
+case), are damped a little. Second stage (when a re-ranker has been trained on message → reply pairs): the top
+candidates are re-ordered by logistic regression over finer similarities (rerank.FEATURES, with the cosine
+as one more feature when the query is dense).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from scipy import sparse
 
 from jiesu.intelligence.retrieval.analysis import PlaceTable, analyze, clean
 from jiesu.intelligence.retrieval.bm25 import BM25Field
+from jiesu.intelligence.retrieval.dense import fuse, present, with_vectors
 from jiesu.intelligence.retrieval.documents import Document, Hit
 from jiesu.intelligence.retrieval.rerank import Reranker
 
@@ -34,6 +38,7 @@ class Query:
     title_vector: tuple  # title bigrams alone
     words: set[str]
     places: frozenset[str]
+    vector: np.ndarray | None = None  # the query's encoder vector (same model as the index's), or lexical-only
 
 
 @dataclass
@@ -47,6 +52,9 @@ class Params:
     # city), see use_places
     place_keys: dict[str, list[str]] = field(default_factory=dict)
     place_penalty: float = 0.15  # first stage: fused score × (1 − this) for documents about other places only
+    dense_weight: float = 0.7  # first stage: share of the encoder's cosine in the fused score (plateau 0.6–0.9)
+    dense_doc_chars: int = 256  # documents are cut to this many characters (0 = whole; cost grows with length)
+    dense_query_chars: int = 128  # queries are cut to this many characters (cost grows with length)
 
 
 class RetrievalIndex:
@@ -61,7 +69,11 @@ class RetrievalIndex:
         self._place_source: object = self.params.place_keys
         self._place_matrix: tuple | None = None  # (rows covered, place → column, row × place matrix, named)
         self.fields = {name: self._new_field() for name in FIELDS}
-        self.reranker: Reranker | None = None
+        self.reranker: Reranker | None = None  # on lexical features (queries without a vector)
+        self.dense_reranker: Reranker | None = None  # with the cosine (queries with a vector)
+        self.vectors: np.ndarray | None = None  # (rows, dim) float32, zeros where a document has none
+        self.encoder_id = ""  # the encoder model the vectors come from
+        self._vector_mask: np.ndarray | None = None
 
     def _new_field(self) -> BM25Field:
         return BM25Field(self.params.k1, self.params.b, self.params.max_df)
@@ -69,11 +81,14 @@ class RetrievalIndex:
     def __len__(self) -> int:
         return int(self.active.sum())
 
-    def add(self, docs: Iterable[Document]) -> int:
-        """Index documents; a document whose id is already indexed replaces the old version."""
+    def add(self, docs: Iterable[Document], vectors: np.ndarray | None = None, encoder_id: str = "") -> int:
+        """Index documents (with their encoder vectors, from the model ``encoder_id``, when given); a document
+        whose id is already indexed replaces the old version."""
         docs = list(docs)
         if not docs:
             return 0
+        self.vectors, self.encoder_id = with_vectors(self.vectors, self.encoder_id, len(self.docs), len(docs),
+                                                     vectors, encoder_id)
         texts = [clean(f"{doc.title} {doc.text}") for doc in docs]
         for name, bm25_field in self.fields.items():
             bm25_field.add([analyze(text, name) for text in texts])
@@ -105,28 +120,37 @@ class RetrievalIndex:
         self._place_matrix = None
         return True
 
-    def query(self, title: str, text: str) -> Query:
+    @property
+    def dense(self) -> bool:
+        return self.vectors is not None and bool(self.encoder_id)
+
+    def query(self, title: str, text: str, vector: np.ndarray | None = None) -> Query:
+        """The analysed query; ``vector`` (its encoder vector) is kept only when it fits the index's vectors."""
+        if not self.dense or vector is None or len(vector) != self.vectors.shape[1]:  # type: ignore[union-attr]
+            vector = None
         title, text = clean(title), clean(text)
         tokens = {name: _weighted(analyze(title, name), analyze(text, name), self.params.title_boost)
                   for name in FIELDS}
         vectors = {name: self.fields[name].query_vector(tokens[name]) for name in FIELDS}
         title_vector = self.fields["c2"].query_vector(_weighted(analyze(title, "c2"), [], 1.0))
-        return Query(title, text, tokens, vectors, title_vector, set(tokens["w"]), self.places_of(f"{title} {text}"))
+        return Query(title, text, tokens, vectors, title_vector, set(tokens["w"]), self.places_of(f"{title} {text}"),
+                     vector)
 
     def search(self, query_title: str, query_text: str = "", k: int = 10,
-               kinds: Iterable[str] | None = None) -> list[Hit]:
+               kinds: Iterable[str] | None = None, vector: np.ndarray | None = None) -> list[Hit]:
         if not len(self) or not (query_title or query_text):
             return []
-        query = self.query(query_title, query_text)
+        query = self.query(query_title, query_text, vector)
         candidates, scores = self.rank(query, kinds)
         return [self._hit(row, float(score), query) for row, score in zip(candidates[:k], scores[:k], strict=False)]
 
     def rank(self, query: Query, kinds: Iterable[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Candidate rows, best first, and their scores (re-ranked when a re-ranker is trained)."""
         candidates, fused = self.first_stage(query, kinds)
-        if self.reranker is None or not len(candidates):
+        reranker = self.reranker_for(query)
+        if reranker is None or not len(candidates):
             return candidates, fused[candidates]
-        scores = self.reranker.score(self.features(query, candidates, fused))
+        scores = reranker.score(self.features(query, candidates, fused))
         order = np.argsort(-scores, kind="stable")
         return candidates[order], scores[order]
 
@@ -134,9 +158,13 @@ class RetrievalIndex:
         """Top candidate rows by fused BM25, and the fused score of every row (-inf if excluded)."""
         bm25 = {name: self.fields[name].scores(query.vectors[name]) for name in FIRST_STAGE}
         fused = sum(bm25[name] / max(float(bm25[name].max()), 1e-9) for name in FIRST_STAGE)
+        allowed = self._allowed(kinds)
+        if query.vector is not None:
+            fused = fuse(fused, self.vectors @ query.vector, allowed, self.params.dense_weight,  # type: ignore[operator,arg-type]
+                         self._with_vector())
         if query.places and self.params.place_penalty:
             fused = fused * (1.0 - self.params.place_penalty * self._conflicting(query.places))
-        fused = np.where(self._allowed(kinds) & (fused > 0), fused, -np.inf)
+        fused = np.where(allowed & (fused > 0), fused, -np.inf)
         top = min(self.params.candidates, int(np.isfinite(fused).sum()))
         if top == 0:
             return np.zeros(0, dtype=np.int64), fused
@@ -165,7 +193,27 @@ class RetrievalIndex:
             self.lengths[candidates],
             self._place_conflicts(query.places, candidates),
         ]
+        if query.vector is not None:
+            columns.append(self.vectors[candidates] @ query.vector)  # type: ignore[index]
         return np.column_stack(columns).astype(np.float64)
+
+    def set_vector(self, row: int, vector: np.ndarray) -> None:
+        """Give a document its vector once it has been encoded (an article the encode task reached later)."""
+        assert self.vectors is not None
+        if not self.vectors.flags.writeable:
+            self.vectors = np.array(self.vectors)
+        self.vectors[row] = vector
+        self._vector_mask = None
+
+    def _with_vector(self) -> np.ndarray:
+        """Rows that have a vector, recomputed when documents were added."""
+        assert self.vectors is not None
+        if self._vector_mask is None or len(self._vector_mask) != len(self.vectors):
+            self._vector_mask = present(self.vectors)
+        return self._vector_mask
+
+    def reranker_for(self, query: Query) -> Reranker | None:
+        return self.dense_reranker if query.vector is not None else self.reranker
 
     def _conflicting(self, wanted: frozenset[str]) -> np.ndarray:
         """Over all documents: 1 where the document names places and none of ``wanted``."""

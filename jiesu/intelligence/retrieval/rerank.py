@@ -14,6 +14,7 @@ FEATURES = (
     "fused", "log_rank", "bm25_c1", "bm25_c2", "bm25_c3", "bm25_w", "bm25_title_c2",
     "cos_c2", "cos_c3", "cos_w", "coverage_c2", "log_length", "place_conflict",
 )
+DENSE_FEATURES = (*FEATURES, "dense_cos")  # queries with an encoder vector
 
 
 def augmented(features: np.ndarray) -> np.ndarray:
@@ -30,21 +31,23 @@ class Reranker:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    features: tuple[str, ...] = FEATURES
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Higher is better; ``features`` are the rows of one query's candidates."""
         return ((augmented(features) - self.mean) / self.scale) @ self.coef + self.intercept
 
     def to_json(self) -> dict:
-        return {"features": list(FEATURES), "augmented": True, "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+        return {"features": list(self.features), "augmented": True, "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "coef": self.coef.tolist(), "intercept": self.intercept}
 
     @classmethod
     def from_json(cls, data: dict) -> Reranker | None:
-        if list(data.get("features", [])) != list(FEATURES) or not data.get("augmented"):
+        features = tuple(data.get("features", []))
+        if features not in (FEATURES, DENSE_FEATURES) or not data.get("augmented"):
             return None  # trained for another feature set: retrain rather than misuse
         return cls(np.asarray(data["mean"]), np.asarray(data["scale"]), np.asarray(data["coef"]),
-                   float(data["intercept"]))
+                   float(data["intercept"]), features)
 
     @classmethod
     def fit(cls, per_query: list[np.ndarray], labels: np.ndarray, c: float = 1.0) -> Reranker:
@@ -57,4 +60,5 @@ class Reranker:
         mean = features.mean(axis=0)
         scale = np.maximum(features.std(axis=0), 1e-6)
         model = LogisticRegression(C=c, max_iter=2000).fit((features - mean) / scale, labels)
-        return cls(mean, scale, model.coef_.ravel(), float(model.intercept_[0]))
+        names = DENSE_FEATURES if per_query and per_query[0].shape[1] == len(DENSE_FEATURES) else FEATURES
+        return cls(mean, scale, model.coef_.ravel(), float(model.intercept_[0]), names)

@@ -2,7 +2,10 @@
 
 Layout of an index directory: ``meta.json`` (format, parameters, re-ranker, per-field vocabularies),
 ``docs.jsonl`` (one document per line, in row order, with an ``active`` flag), ``tf_<field>.npz``
-(term frequencies) and ``lengths.npy`` (log length of each document's cleaned text). Saving writes a sibling temporary directory and swaps it in, so a reader never sees
+(term frequencies), ``lengths.npy`` (log length of each document's cleaned text) and, for a dense index,
+``vectors.npy`` (one float32 encoder vector per row, memory-mapped on load; ``encoder`` in meta.json names
+the model they come from, and an index whose model differs from this process's encoder is searched
+lexically). Saving writes a sibling temporary directory and swaps it in, so a reader never sees
 half an index.
 """
 
@@ -35,6 +38,8 @@ def save(index: RetrievalIndex, directory: str | Path) -> Path:
         "format": FORMAT,
         "params": asdict(index.params),
         "reranker": index.reranker.to_json() if index.reranker else None,
+        "dense_reranker": index.dense_reranker.to_json() if index.dense_reranker else None,
+        "encoder": index.encoder_id if index.vectors is not None else "",
         "vocab": {name: list(index.fields[name].vocab) for name in FIELDS},
     }
     (temporary / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -44,6 +49,8 @@ def save(index: RetrievalIndex, directory: str | Path) -> Path:
     for name in FIELDS:
         sparse.save_npz(temporary / f"tf_{name}.npz", index.fields[name].term_frequencies())
     np.save(temporary / "lengths.npy", index.lengths)
+    if index.vectors is not None:
+        np.save(temporary / "vectors.npy", np.asarray(index.vectors, dtype=np.float32))
     old = directory.with_name(directory.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if directory.exists():
@@ -72,6 +79,10 @@ def load(directory: str | Path) -> RetrievalIndex:
     index.lengths = np.load(directory / "lengths.npy")
     index.places = [index.places_of(clean(f"{doc.title} {doc.text}")) for doc in index.docs]
     index.reranker = Reranker.from_json(meta["reranker"]) if meta.get("reranker") else None
+    index.dense_reranker = Reranker.from_json(meta["dense_reranker"]) if meta.get("dense_reranker") else None
+    if meta.get("encoder") and (directory / "vectors.npy").exists():
+        index.vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        index.encoder_id = meta["encoder"]
     return index
 
 
@@ -101,7 +112,14 @@ def current_index() -> RetrievalIndex | None:
         return cached[1]
 
 
-def similar_cases(title: str, text: str = "", k: int = 5, kinds: list[str] | None = None) -> list[Hit]:
-    """Most similar past replies and articles for a message; [] when no index has been built yet."""
+def similar_cases(title: str, text: str = "", k: int = 5, kinds: list[str] | None = None,
+                  vector: np.ndarray | None = None, encoder_id: str = "") -> list[Hit]:
+    """Most similar past replies and articles for a message; [] when no index has been built yet.
+
+    ``vector`` (the message's encoder vector, from the model ``encoder_id``) makes the search dense when the
+    index was built with the same model; otherwise it is lexical."""
     index = current_index()
-    return index.search(title, text, k=k, kinds=kinds) if index is not None else []
+    if index is None:
+        return []
+    usable = vector if vector is not None and encoder_id and encoder_id == index.encoder_id else None
+    return index.search(title, text, k=k, kinds=kinds, vector=usable)
