@@ -27,17 +27,38 @@ class TextClassifier:
     estimator: Any
     threshold: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    dense: Any = None  # topic_features.DenseBlock when trained with the sentence encoder
 
     @property
     def labels(self) -> list[str]:
         return [str(c) for c in self.estimator.classes_]
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return self.estimator.predict_proba(self.featurizer.transform(texts))
+    @property
+    def encoder_id(self) -> str:
+        return self.dense.encoder_id if self.dense is not None else ""
 
-    def rank(self, texts: list[str], top_k: int = 3) -> list[list[tuple[str, float]]]:
+    def uses(self, vectors: np.ndarray | None, encoder_id: str = "") -> bool:
+        """Whether predictions with these vectors (of the model ``encoder_id``) go through the dense block."""
+        return self.dense is not None and vectors is not None and (not encoder_id or encoder_id == self.encoder_id)
+
+    def threshold_for(self, vectors: np.ndarray | None, encoder_id: str = "") -> float:
+        return self.dense.threshold if self.uses(vectors, encoder_id) else self.threshold
+
+    def predict_proba(self, texts: list[str], vectors: np.ndarray | None = None, encoder_id: str = "") -> np.ndarray:
+        """Class probabilities (columns as ``labels``); with ``vectors`` (one per text, the encoder's query
+        vectors) the dense block's estimator, else the lexical one."""
+        features = self.featurizer.transform(texts)
+        if self.uses(vectors, encoder_id):
+            from jiesu.intelligence.topic_features import stack
+
+            probs = self.dense.estimator.predict_proba(stack(features, vectors, self.dense.weight))  # type: ignore[arg-type]
+            return probs[:, np.searchsorted(self.dense.estimator.classes_, self.estimator.classes_)]
+        return self.estimator.predict_proba(features)
+
+    def rank(self, texts: list[str], top_k: int = 3, vectors: np.ndarray | None = None,
+             encoder_id: str = "") -> list[list[tuple[str, float]]]:
         """The ``top_k`` most probable labels of each text, best first."""
-        probs = self.predict_proba(texts)
+        probs = self.predict_proba(texts, vectors, encoder_id)
         labels = self.labels
         out = []
         for row in probs:

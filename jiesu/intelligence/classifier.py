@@ -10,6 +10,9 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from jiesu.intelligence import artefacts
 from jiesu.intelligence.artefacts import TextClassifier
@@ -70,12 +73,20 @@ def _load(path: str) -> TextClassifier | None:
         return None
 
 
-def predict(task: str, text: str, top_k: int = 3) -> Prediction:
+def predict(task: str, text: str, top_k: int = 3, vector: Any = None, encoder_id: str = "") -> Prediction:
+    """The active model's candidates; with the text's encoder ``vector`` (of the model ``encoder_id``) a model
+    trained with the encoder uses its dense block, otherwise its lexical one (each with its threshold)."""
     version, model = active_model(task)
     if model is None or not (text or "").strip():
         return Prediction(model_version=version)
-    candidates = model.rank([text], top_k=top_k)[0]
-    return Prediction(candidates, candidates[0][1] < model.threshold, version)
+    vectors = None if vector is None else np.asarray(vector, dtype=np.float32).reshape(1, -1)
+    candidates = model.rank([text], top_k=top_k, vectors=vectors, encoder_id=encoder_id)[0]
+    return Prediction(candidates, candidates[0][1] < model.threshold_for(vectors, encoder_id), version)
+
+
+def uses_encoder(task: str) -> bool:
+    """Whether the active model of ``task`` was trained with the sentence encoder."""
+    return active_model(task)[1] is not None and bool(active_model(task)[1].encoder_id)  # type: ignore[union-attr]
 
 
 def predict_topic(text: str, top_k: int = 3) -> Prediction:

@@ -43,6 +43,15 @@ def tokens_of(text: str, *, digits: bool = True) -> list[str]:
     return [t for t in segment(text) if not _PUNCT_ONLY.match(t)]
 
 
+_SPACE_NOT_BETWEEN_LATIN = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
+
+
+def joined_words(text: str) -> str:
+    """A segmented text written as prose again (spaces kept only between Latin letters or digits), so that a
+    sentence encoder trained on running text reads the published, segmented corpora as it reads new tickets."""
+    return _SPACE_NOT_BETWEEN_LATIN.sub("", normalize(text))
+
+
 @dataclass
 class FeatureConfig:
     char_ngrams: tuple[int, int] = (1, 3)

@@ -42,12 +42,16 @@ class Command(BaseCommand):
         train.add_argument("--no-register", action="store_true", help="不登记到数据库")
         train.add_argument("--activate", action="store_true", help="训练后立即启用")
         train.add_argument("--json", action="store_true", help="在标准输出打印 meta.json")
+        train.add_argument("--no-dense", action="store_true", help="不用句向量特征（只用词法特征）")
+        train.add_argument("--dense-weight", type=float, default=1.0, help="句向量特征块的权重（默认 1）")
+        train.add_argument("--dense-chars", type=int, default=128, help="每条文本编码的字数上限（默认 128）")
         ev = sub.add_parser("eval", help="在带标签的数据上评估模型")
         ev.add_argument("--model", required=True, help="模型目录或版本号")
         ev.add_argument("--data", required=True)
         ev.add_argument("--text-cols", help="默认用训练时的文本列")
         ev.add_argument("--label-col", help="默认用训练时的标签列")
         ev.add_argument("--json", action="store_true")
+        ev.add_argument("--no-dense", action="store_true", help="只用模型的词法部分评估")
         ls = sub.add_parser("list", help="列出模型版本")
         ls.add_argument("--task", choices=artefacts.TASKS)
         ls.add_argument("--json", action="store_true")
@@ -77,13 +81,20 @@ class Command(BaseCommand):
         if o["cv_folds"] == 1 or o["cv_folds"] < 0:
             raise CommandError("--cv-folds 须为 0 或不小于 2")
         cfg = training.TrainConfig(FeatureConfig(), ModelConfig(kind=o["model_kind"]), cv_folds=o["cv_folds"],
-                                   target_precision=o["target_precision"], pseudo_label=o["pseudo_label"])
+                                   target_precision=o["target_precision"], pseudo_label=o["pseudo_label"],
+                                   dense=not o["no_dense"], dense_weight=o["dense_weight"],
+                                   dense_chars=o["dense_chars"])
+        if o["dense_weight"] <= 0 or o["dense_chars"] < 1:
+            raise CommandError("--dense-weight 须为正数，--dense-chars 须为正整数")
         model = training.train(data, o["task"], cfg, unlabelled, progress=_err)
         out = Path(o["out"] or Path(settings.BASE_DIR) / "var" / "models" / model.meta["version"])
         artefacts.save(model, out)
         cv = (model.meta["metrics"] or {}).get("cv") or {}
         _err(f"模型已保存：{out}（版本 {model.meta['version']}，交叉验证 macro-F1 {cv.get('macro_f1', '-')}，"
              f"拒答阈值 {model.threshold}）")
+        if cv.get("dense"):
+            _err(f"句向量模型 {model.encoder_id}：交叉验证 macro-F1 {cv['dense']['macro_f1']}，"
+                 f"拒答阈值 {model.dense.threshold}")
         if not o["no_register"]:
             self._register(out, o["activate"])
         if o["json"]:
@@ -118,7 +129,9 @@ class Command(BaseCommand):
         if not text_cols or not label_col:
             raise CommandError("请用 --text-cols 和 --label-col 指定文本列和标签列")
         data = load_dataset(o["data"], text_cols, label_col)
-        result = {"data": data.summary["file"], **training.evaluate(model, data)}
+        result = {"data": data.summary["file"], **training.evaluate(model, data, dense=not o["no_dense"])}
+        cv = (model.meta.get("metrics") or {}).get("cv") or {}
+        result["cv_macro_f1"] = ((cv.get("dense") if result.get("encoder") else cv) or {}).get("macro_f1")
         if o["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
