@@ -10,5 +10,6 @@ DEMO_STEPS: list[str] = [
     "jiesu.notify.demo",
     "jiesu.tickets.demo",
     "jiesu.knowledge.demo",
+    "jiesu.intelligence.demo",
     "jiesu.notify.demo_outbox",  # keep last: gives the messages the steps above caused their demo states
 ]

@@ -11,7 +11,7 @@ Two kinds of keys (63-bit integers) are stored per ticket, each an equality look
   probability that grows with their overlap; they are a net for more than small edits, not a guarantee.
 
 The cleaned text drops what callers change without meaning to: width and case (NFKC), whitespace,
-punctuation, and digit runs (phone numbers, house numbers, dates all become one "0").
+punctuation, and numbers (phone numbers, house numbers, dates all become one "0", and 十四度 reads as 14度).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jiesu.intelligence.text import mask_digits
+from jiesu.intelligence.text import chinese_numbers_as_digits, mask_digits
 
 SHORT_TOLERANCE = 3  # edits always found in texts under LONG_TEXT characters
 LONG_TOLERANCE = 5  # edits always found in longer texts
@@ -43,8 +43,9 @@ _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def clean(text: str) -> str:
-    """The text as compared: NFKC, lower case, digits masked, no whitespace or punctuation."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    """The text as compared: NFKC, lower case, numbers (in digits or Chinese numerals) masked, no whitespace or
+    punctuation."""
+    text = chinese_numbers_as_digits(unicodedata.normalize("NFKC", text or "").lower())
     return _DROP.sub("", mask_digits(text))[:MAX_CHARS]
 
 

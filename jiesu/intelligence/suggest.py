@@ -4,6 +4,11 @@
 the dispatch catalog (rules with their basis) or a model the city trained (with its probability), so a
 dispatcher can judge. Every list of tickets goes through ``visible_tickets`` (the user's scope). The caller needs
 the right to accept tickets (operators, dispatchers).
+
+Two calls, so the operator never waits for the sentence encoder: ``suggest_for_draft`` answers from the
+lexical models and indexes (≤ 100 ms at a million tickets); ``dense_suggestions`` encodes the draft once
+(≈ 0.1–0.3 s on a core) and gives the similar cases and the learned categories and units again with the
+encoder's help. The intake screen asks for the second after showing the first.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ CATEGORY_TASKS = ("category", "topic")
 MAX_UNITS = 5
 MAX_SIMILAR = 5
 MAX_HISTORY = 10
+MIN_SHOWN_PROBABILITY = 0.05  # learned candidates after the first are shown from this probability on
+QUERY_CHARS = 128  # what the encoder reads of a draft (the indexes' and models' default query window)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,38 @@ def suggest_for_draft(user: Any, draft: dict[str, Any]) -> Suggestions:
     )
 
 
+@dataclass(frozen=True)
+class DenseSuggestions:
+    similar_cases: list[SimilarCase]
+    categories: list[CategorySuggestion]
+    units: list[UnitOption]
+    vector: Any  # the draft's encoder vector (for the knowledge base's answers), None without an encoder
+    encoder_id: str
+
+
+def dense_suggestions(user: Any, draft: dict[str, Any]) -> DenseSuggestions | None:
+    """The encoder-backed part of the suggestions; None when no encoder is available (the first call's lexical
+    suggestions then stand)."""
+    from jiesu.intelligence.embeddings import query_vector
+
+    require_perm(user, Perm.TICKET_CREATE)
+    draft = {key: normalize(str(value)) if value is not None else "" for key, value in (draft or {}).items()}
+    _check_codes(draft)
+    text = _text_of(draft)
+    found = query_vector(text, QUERY_CHARS) if text else None
+    if found is None:
+        return None
+    vector, encoder_id = found
+    place = extract_place(text, draft.get("address", ""), within=draft.get("region") or None)
+    category = _category(draft.get("category", ""))
+    return DenseSuggestions(
+        similar_cases=similar_cases(draft.get("title", ""), draft.get("content", ""), vector=vector,
+                                    encoder_id=encoder_id),
+        categories=category_suggestions(category, text, vector, encoder_id),
+        units=unit_options(category, _region(draft.get("region", ""), place), text, vector, encoder_id),
+        vector=vector, encoder_id=encoder_id)
+
+
 def _check_codes(draft: dict[str, str]) -> None:
     """Unknown codes are errors of the caller (pickers send codes), said in Chinese, not silently ignored."""
     errors: dict[str, list[str]] = {}
@@ -130,12 +169,13 @@ def learned_available() -> bool:
     return any(classifier.active_model(task)[1] is not None for task in LEARNED_TASKS)
 
 
-def category_suggestions(chosen: Category | None, text: str) -> list[CategorySuggestion]:
+def category_suggestions(chosen: Category | None, text: str, vector: Any = None,
+                         encoder_id: str = "") -> list[CategorySuggestion]:
     out: list[CategorySuggestion] = []
     if chosen is not None:
         out.append(CategorySuggestion(chosen.code, chosen.full_name, None, "catalog"))
     for task in CATEGORY_TASKS:
-        prediction = classifier.predict(task, text)
+        prediction = classifier.predict(task, text, vector=vector, encoder_id=encoder_id)
         if prediction.model_version and not prediction.abstained:
             out += _model_categories(prediction, {c.code for c in out})
             break
@@ -145,7 +185,7 @@ def category_suggestions(chosen: Category | None, text: str) -> list[CategorySug
 def _model_categories(prediction: classifier.Prediction, seen: set[str]) -> list[CategorySuggestion]:
     """Predicted labels as categories: a label is a category code, or the name of an active category."""
     out = []
-    for label, probability in prediction.candidates:
+    for label, probability in _worth_showing(prediction.candidates):
         category = (Category.objects.filter(code=label, is_active=True).first()
                     or Category.objects.filter(name=label, is_active=True).order_by("level", "code").first())
         code, name = (category.code, category.full_name) if category else (label, label)
@@ -153,6 +193,11 @@ def _model_categories(prediction: classifier.Prediction, seen: set[str]) -> list
             seen.add(code)
             out.append(CategorySuggestion(code, name, round(float(probability), 4), "model"))
     return out
+
+
+def _worth_showing(candidates: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The best candidate and the others a dispatcher might consider (a 0 % line is noise)."""
+    return candidates[:1] + [(label, p) for label, p in candidates[1:] if p >= MIN_SHOWN_PROBABILITY]
 
 
 def catalog_unit_options(category: Category | None, region: Region | None) -> list[UnitOption]:
@@ -164,15 +209,16 @@ def catalog_unit_options(category: Category | None, region: Region | None) -> li
             for s in suggest_units(category=category, region=region)[:MAX_UNITS]]
 
 
-def unit_options(category: Category | None, region: Region | None, text: str) -> list[UnitOption]:
+def unit_options(category: Category | None, region: Region | None, text: str, vector: Any = None,
+                 encoder_id: str = "") -> list[UnitOption]:
     """Catalog rules for (category, place) first, then the unit model's candidates not already proposed."""
     options = catalog_unit_options(category, region)
-    prediction = classifier.predict("unit", text)
+    prediction = classifier.predict("unit", text, vector=vector, encoder_id=encoder_id)
     if prediction.model_version and not prediction.abstained:
         seen = {o.unit_code for o in options}
         units = {u.code: u for u in Unit.objects.filter(code__in=[c for c, _ in prediction.candidates],
                                                         is_active=True)}
-        for code, probability in prediction.candidates:
+        for code, probability in _worth_showing(prediction.candidates):
             if code in units and code not in seen:
                 unit = units[code]
                 options.append(UnitOption(unit.pk, unit.code, unit.name, "model", f"模型 {probability:.2f}",
@@ -180,13 +226,15 @@ def unit_options(category: Category | None, region: Region | None, text: str) ->
     return options
 
 
-def similar_cases(title: str, content: str, k: int = MAX_SIMILAR) -> list[SimilarCase]:
-    """Past replies and knowledge articles most like the draft, from the product's retrieval index."""
+def similar_cases(title: str, content: str, k: int = MAX_SIMILAR, vector: Any = None,
+                  encoder_id: str = "") -> list[SimilarCase]:
+    """Past replies and knowledge articles most like the draft, from the product's retrieval index (dense +
+    lexical when ``vector`` comes from the encoder the index was built with)."""
     from jiesu.intelligence.retrieval.store import similar_cases as search
 
     if not (title or content):
         return []
-    hits = search(title, content, k=k)
+    hits = search(title, content, k=k, vector=vector, encoder_id=encoder_id)
     return [SimilarCase(hit.kind, str(hit.metadata.get("ref") or hit.doc_id), hit.title, hit.snippet,
                         round(float(hit.score), 4)) for hit in hits]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     # 受理 intake screen (views_intake.py)
     path("intake/", views_intake.intake, name="intake"),
     path("intake/suggest/", views_intake.suggest, name="intake_suggest"),
+    path("intake/suggest/encoder/", views_intake.suggest_dense, name="intake_suggest_dense"),
     path("intake/history/", views_intake.history, name="intake_history"),
     path("intake/picker/<slug:tree>/", views_intake.picker, name="intake_picker"),
     path("desk/<slug:slug>/", views_queues.desk, name="desk"),

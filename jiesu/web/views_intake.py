@@ -23,7 +23,7 @@ from jiesu.tickets.inputs import AcceptInput, max_lengths
 from jiesu.tickets.models import Ticket
 from jiesu.web import intake_forms as forms
 from jiesu.web.action_forms import unit_choices
-from jiesu.web.intake_panel import build_panel, draft_of, requester_history
+from jiesu.web.intake_panel import build_dense_panel, build_panel, draft_of, requester_history
 
 
 class _Failed(Exception):
@@ -170,6 +170,21 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 def _place_code(panel: Any) -> str:
     return panel.place.code if panel.place is not None else ""
+
+
+@login_required
+@require_POST
+def suggest_dense(request: HttpRequest) -> HttpResponse:
+    """The encoder-backed part of the side panel (learned suggestions, answers, similar cases), asked for by
+    the first answer; without an encoder it answers 204 and the lexical part stays."""
+    user = _operator(request)
+    draft = draft_of(request.POST)
+    if not (draft["title"] or draft["content"]):
+        return HttpResponse(status=204)
+    panel = build_dense_panel(user, draft)
+    if panel is None:
+        return HttpResponse(status=204)
+    return render(request, "web/intake_panel_encoder.html", {"panel": panel, "draft": draft})
 
 
 @login_required

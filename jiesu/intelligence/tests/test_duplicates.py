@@ -126,3 +126,30 @@ def test_reason_and_age_wording():
     assert reason_text(0.7, 4, timedelta(minutes=5)) == "内容高度相似（相似度0.70），同一街道乡镇，5分钟前"
     assert reason_text(0.3, None, timedelta(days=2)) == "内容相似（相似度0.30），2天前"
     assert age_text(timedelta(seconds=20)) == "刚刚"
+
+
+def test_the_same_callers_open_ticket_about_the_same_problem_is_offered_reworded(world,  # noqa: F811
+                                                                                  django_capture_on_commit_callbacks):
+    """The walk-through's defect: the caller's own ticket "暖气不热室温只有14度" (待签收) was in the phone history
+    but not offered for "家里暖气不热，室温只有十四度…" — no region on the draft, different words and numerals."""
+    with clock.at(FIXED_NOW - timedelta(hours=5)):
+        own = _accept_indexed(world, django_capture_on_commit_callbacks, title="暖气不热室温只有14度",
+                              content="暖气不热室温只有14度", region="", address="", requester_phone="13912345678")
+        _accept_indexed(world, django_capture_on_commit_callbacks, title="暖气不热", content="小区暖气不热，室温低",
+                        region="", address="", requester_phone="13700001111")
+        other_problem = _accept_indexed(world, django_capture_on_commit_callbacks, title="路灯不亮",
+                                        content="北二小区门口路灯坏了", region="", address="", category="",
+                                        requester_phone="13912345678")
+    draft = {"title": "家里暖气不热", "content": "家里暖气不热，室温只有十四度，老人孩子都冻感冒了，请尽快处理",
+             "requester_phone": "139-1234-5678", "category": "0101"}
+    with clock.at(FIXED_NOW):
+        found = merge_candidates(world.operator, draft)
+    assert found[0].number == own.number
+    assert found[0].same_caller and found[0].same_category
+    assert found[0].reason.startswith("同一来电人") and "同一分类" in found[0].reason
+    assert other_problem.number not in [c.number for c in found]  # the same person, about something else
+
+
+def test_numbers_in_chinese_numerals_and_digits_compare_equal():
+    assert sig.clean("室温只有十四度，住三楼") == sig.clean("室温只有14度，住3楼")
+    assert sig.clean("一直不热") != sig.clean("1直不热")  # 一直 is a word, not a number

@@ -165,3 +165,35 @@ def test_a_repeat_call_is_merged_into_the_open_ticket(browser_page, demo_city, l
     ticket = Ticket.objects.select_related("merged_into").get(number=page.inner_text("#done-number"))
     assert ticket.status == "merged" and ticket.merged_into.number == number
     assert f"已并入 {number}" in page.inner_text(".intake-done")
+
+
+def test_the_callers_reworded_heating_complaint_finds_the_open_ticket_and_learned_suggestions(
+        browser_page, demo_city, login_as, screenshot):
+    """The walk-through's defects: the caller's own open ticket ("暖气不热室温只有14度", 待签收) is offered for
+    the reworded complaint with 十四度; the demo city's model proposes a category and a unit; "选为主办" shows
+    what it did (an operator hands over with the unit named in the note for the dispatcher)."""
+    own = Ticket.objects.get(title="暖气不热室温只有14度")
+    page = browser_page
+    login_as("operator")
+    page.goto("/intake/")
+    page.keyboard.type("13904341234")
+    page.keyboard.press("Alt+3")
+    page.keyboard.press("Alt+T")
+    page.keyboard.type("家里暖气不热")
+    page.keyboard.press("Tab")
+    page.keyboard.type("家里暖气不热，室温只有十四度，老人孩子都冻感冒了，请尽快处理。")
+    candidate = page.locator(f"#sg-merge [data-use-merge='{own.number}']")
+    candidate.wait_for()
+    assert "同一来电人" in page.inner_text("#sg-merge")
+    learned = page.locator("#sg-learned")
+    learned.wait_for()
+    assert "供热" in learned.inner_text() or "暖气" in learned.inner_text()  # the category 供热 › 暖气不热
+    unit = learned.locator("[data-use-unit]").first
+    assert unit.get_attribute("data-unit-name") == "四平市供热公司"
+    screenshot("intake-reworded-heating")
+    unit.click()
+    assert page.is_checked("#id_disposition_handover")
+    assert page.input_value("#id_handover-note").startswith("建议主办：四平市供热公司")
+    assert unit.get_attribute("aria-pressed") == "true" and "已选为主办" in unit.inner_text()
+    assert page.evaluate("document.activeElement.id") == "id_handover-note"
+    _as_the_operator_sees_it(page, "intake-unit-chosen-window")

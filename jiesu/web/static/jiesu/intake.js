@@ -27,6 +27,44 @@
     $("#intake-save").focus();
   }
 
+  // "选为主办": a dispatcher gets the dispatch form with the unit (and the rule's co-handling units) chosen; an
+  // operator, who cannot dispatch, hands over with the unit written into the note for the dispatcher. Either
+  // way the button shows what happened and the field that changed gets the focus.
+  function useUnit(button) {
+    const code = button.dataset.useUnit;
+    const name = button.dataset.unitName || code;
+    let field;
+    if (choose("dispatch")) {
+      setLeadUnit(code, true);
+      $("#id_dispatch-lead_unit").dataset.touched = "1";  // a later panel refresh keeps the operator's choice
+      const assist = $("#id_dispatch-assist_units");
+      const co = (button.dataset.coUnits || "").split(",").filter(Boolean);
+      if (assist && co.length) for (const option of assist.options) option.selected = co.includes(option.value);
+      field = $("#id_dispatch-lead_unit");
+    } else if (choose("handover")) {
+      field = $("#id_handover-note");
+      const label = ($("#sg-root") && $("#sg-root").dataset.suggestLabel) || "建议主办：";
+      const kept = field.value.split("；").filter((part) => part && !part.startsWith(label));
+      field.value = [label + name, ...kept].join("；");
+    }
+    if (!field) return;
+    markChosen(code);
+    field.classList.add("just-filled");
+    setTimeout(() => field.classList.remove("just-filled"), 1500);
+    field.scrollIntoView({ block: "nearest" });
+    field.focus();
+  }
+
+  function markChosen(code, name) {
+    for (const button of document.querySelectorAll("#suggest-panel [data-use-unit]")) {
+      const chosen = code ? button.dataset.useUnit === code : button.dataset.unitName === name;
+      button.dataset.label = button.dataset.label || button.textContent;
+      button.classList.toggle("is-chosen", chosen);
+      button.setAttribute("aria-pressed", String(chosen));
+      button.textContent = chosen ? "✓ " + (button.dataset.chosenLabel || button.dataset.label) : button.dataset.label;
+    }
+  }
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button, a");
     if (!button) return;
@@ -36,12 +74,7 @@
       $("#id_merge-into").value = button.dataset.useMerge;
       $("#id_merge-into").focus();
     }
-    if (button.dataset.useUnit) {
-      if (choose("dispatch")) {
-        setLeadUnit(button.dataset.useUnit, true);
-        $("#id_dispatch-lead_unit").focus();
-      }
-    }
+    if (button.dataset.useUnit) useUnit(button);
     if (button.hasAttribute("data-clear-article")) {
       $("#id_answer-article_id").value = "";
       $("#chosen-article").hidden = true;
@@ -104,6 +137,11 @@
     if (target && target.id === "suggest-panel") {
       const root = $("#sg-root");
       if (root) setLeadUnit(root.dataset.firstUnit, false);
+      const lead = $("#id_dispatch-lead_unit");
+      const note = $("#id_handover-note");
+      const label = (root && root.dataset.suggestLabel) || "建议主办：";
+      if (lead && lead.dataset.touched && lead.value && $("#id_disposition_dispatch")?.checked) markChosen(lead.value);
+      else if (note && note.value.startsWith(label)) markChosen(null, note.value.slice(label.length).split("；")[0]);
     }
   });
   document.addEventListener("htmx:load", (event) => {
