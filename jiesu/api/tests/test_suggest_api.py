@@ -43,7 +43,7 @@ def test_suggestions_for_a_draft(world, django_capture_on_commit_callbacks):  # 
     assert data["learned_available"] is False
     [candidate] = data["merge_candidates"]
     assert candidate["number"] == earlier.number
-    assert candidate["reason"].startswith("内容几乎相同（相似度1.00）") and "3小时前" in candidate["reason"]
+    assert candidate["reason"].startswith("同一来电人，内容几乎相同（相似度1.00）") and "3小时前" in candidate["reason"]
     assert [h["number"] for h in data["requester_history"]] == [earlier.number]
     assert data["similar_cases"] == []
 
