@@ -110,6 +110,10 @@ class Ticket(models.Model):
 
 
 class Attachment(models.Model):
+    class Phase(models.TextChoices):
+        BEFORE = "before", _("办理前")
+        AFTER = "after", _("办理后")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
@@ -117,6 +121,12 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # a photo of the handling, taken in the field: before or after, where (the photo's GPS, else the device's)
+    phase = models.CharField(_("照片类别"), max_length=10, choices=Phase.choices, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_source = models.CharField(_("位置来源"), max_length=10, blank=True)  # "exif" or "device"
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("附件")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from jiesu.catalog.models import Kind
 from jiesu.core import clock
@@ -240,6 +241,33 @@ def _warned_ids() -> QuerySet[Any]:
         Q(status=AssignmentStatus.PENDING_SIGN, sign_warn_at__lte=now)
         | Q(status=AssignmentStatus.SIGNED, reply_warn_at__lte=now), is_current=True,
     ).values("ticket_id")
+
+
+def tickets_of_day(user: Any, day: date) -> QuerySet[Ticket]:
+    """A day's tickets to print: for a unit's staff those dispatched to their units that day, for the centre the
+    tickets accepted that day; oldest first."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = start + timedelta(days=1)
+    scope = scope_of(user, Perm.TICKET_VIEW)
+    rows = visible_tickets(user)
+    if scope.city_wide:
+        rows = rows.filter(created_at__gte=start, created_at__lt=end)
+    else:
+        rows = rows.filter(pk__in=Assignment.objects.filter(
+            unit_id__in=scope.unit_ids, dispatched_at__gte=start, dispatched_at__lt=end).values("ticket_id"))
+    return rows.select_related("category", "region", "channel", "lead_unit").order_by("created_at", "id")
+
+
+def desk_stamp(user: Any) -> str:
+    """A short value that changes whenever an open ticket this user sees changes (a transition saves the ticket),
+    opens or leaves the open states, and every few minutes (warnings begin as time passes): a desk polls it and
+    re-reads its queues only when it differs. One indexed aggregate query."""
+    found = visible_tickets(user).filter(status__in=OPEN_STATES).aggregate(n=Count("id"), last=Max("updated_at"))
+    last = found["last"].timestamp() if found["last"] else 0
+    return f"{found['n']}-{int(last * 1000)}-{int(clock.now().timestamp() // STAMP_PERIOD)}"
+
+
+STAMP_PERIOD = 300  # seconds
 
 
 def lead_assignment(ticket: Ticket) -> Assignment | None:

@@ -43,13 +43,14 @@ UNIT_LIST_FIELDS = {"assist_units", "refusing_units"}
 HIDDEN_FIELDS = {"assignment_id", "article_id"}
 METHODS = [("phone", _("电话")), ("visit", _("上门")), ("sms", _("短信")), ("other", _("其他"))]
 SHORT_TEXT = 200
+FEW_CHOICES = 4  # up to this many options are shown as buttons to click (one input), not a drop-down
 
 
 @dataclass
 class FormField:
     name: str
     label: str
-    widget: str  # select, multiselect, textarea, text, number, checkbox, hidden
+    widget: str  # select, choice (a few options as buttons), multiselect, textarea, text, number, checkbox, hidden
     required: bool
     choices: list[tuple[str, str]] = field(default_factory=list)
     value: Any = ""
@@ -70,6 +71,14 @@ class ActionForm:
     fields: list[FormField]
     message: str = ""
     primary: bool = False
+    key: str = ""  # the key that opens it on the ticket page
+    hint: str = ""
+
+    @property
+    def ready(self) -> bool:
+        """Every required field has a value: the form can be sent as it stands (e.g. sign, or a dispatch with
+        the catalog's proposal), so the page may put the focus on its button."""
+        return all(f.value not in ("", None, []) for f in self.fields if f.required and f.widget != "hidden")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -107,7 +116,7 @@ def _widget(name: str, info: Any) -> tuple[str, list[tuple[str, str]]]:
         return "select", [(value, str(label)) for value, label in METHODS]
     choices = _choices_of(kind)
     if choices is not None:
-        return "select", choices
+        return ("choice" if len(choices) <= FEW_CHOICES else "select"), choices
     if kind is bool:
         return "checkbox", []
     if kind is int:

@@ -22,6 +22,7 @@ class Desk:
     intro: Any
     icon: str = "•"
     supervised_first: bool = False  # rows under an open supervision order (then the urged) come first
+    bulk_queue: str = ""  # the queue whose rows can be selected and dispatched at once
 
     def allows(self, user: Any) -> bool:
         return bool(user.roles() & self.roles)
@@ -34,7 +35,8 @@ class Desk:
 DESKS: dict[str, Desk] = {d.slug: d for d in [
     Desk("dispatch", _("派单台"), frozenset({Role.DISPATCHER, Role.OPERATOR}),
          ("dispatching", "return_review", "extension_review", "adjudicating"),
-         _("核对分类后派给承办单位；审核退单和延期申请，单位之间有争议的提请研判定性。"), "⇢"),
+         _("核对分类后派给承办单位；审核退单和延期申请，单位之间有争议的提请研判定性。"), "⇢",
+         bulk_queue="dispatching"),
     Desk("unit", _("承办工作台"), frozenset({Role.HANDLER}),
          ("to_sign", "in_progress", "warning", "overdue", "reopened"),
          _("在签收时限内签收，联系诉求人，办理后写明结果和依据答复；不属本单位职责的申请退单。"), "✎",

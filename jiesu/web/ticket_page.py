@@ -28,6 +28,14 @@ PRIORITY = [Action.DISPATCH, Action.SIGN, Action.CONTACT, Action.REPLY, Action.R
             Action.REVIEW_EXTENSION, Action.REVIEW_REPLY, Action.VISIT, Action.CLOSE, Action.ANSWER,
             Action.URGE, Action.SUPERVISE, Action.REQUEST_EXTENSION, Action.REQUEST_RETURN, Action.REDISPATCH,
             Action.REOPEN, Action.HANDOVER, Action.MERGE, Action.REJECT]
+# One key per action on the ticket page (shown on each form; `?` lists them). n/p/q/? stay free for moving.
+ACTION_KEYS = {
+    Action.DISPATCH: "d", Action.SIGN: "s", Action.CONTACT: "c", Action.REPLY: "r", Action.REVIEW_RETURN: "t",
+    Action.ADJUDICATE: "y", Action.REVIEW_EXTENSION: "e", Action.REVIEW_REPLY: "a", Action.VISIT: "v",
+    Action.CLOSE: "b", Action.ANSWER: "w", Action.URGE: "u", Action.SUPERVISE: "g", Action.REQUEST_EXTENSION: "l",
+    Action.REQUEST_RETURN: "h", Action.REDISPATCH: "x", Action.REOPEN: "o", Action.HANDOVER: "f",
+    Action.MERGE: "m", Action.REJECT: "z",
+}
 # Never opened by themselves: they undo or end the normal course, so the user has to choose them.
 NEVER_OPEN = {Action.REOPEN, Action.REJECT, Action.MERGE, Action.REQUEST_RETURN, Action.REDISPATCH, Action.HANDOVER}
 STATUS_KEY = "status"
@@ -114,7 +122,7 @@ def _form(ticket: Ticket, row: Transition) -> ActionForm:
     if row.action == Action.DISPATCH and ticket.category is not None:
         values["category"] = ticket.category.code
     form = form_for(row.action, values=values)
-    form.hint = hint or _hint(ticket, row)  # type: ignore[attr-defined]
+    form.hint = hint or _hint(ticket, row)
     return form
 
 
@@ -126,6 +134,8 @@ def action_forms(user: Any, ticket: Ticket, *, failed: ActionForm | None = None)
     first = next((f for f in forms if f.action not in NEVER_OPEN), None)
     if first is not None:
         first.primary = True
+    for f in forms:
+        f.key = ACTION_KEYS.get(Action(f.action), "")
     return forms
 
 

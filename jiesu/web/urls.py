@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiesu.web import views, views_intake, views_queues, views_tickets
+from jiesu.web import views, views_intake, views_print, views_queues, views_tickets
 
 app_name = "web"
 
@@ -18,7 +18,12 @@ urlpatterns = [
     path("intake/picker/<slug:tree>/", views_intake.picker, name="intake_picker"),
     path("desk/<slug:slug>/", views_queues.desk, name="desk"),
     path("desk/<slug:slug>/counts/", views_queues.desk_counts, name="desk_counts"),
+    path("desk/<slug:slug>/dispatch/", views_queues.desk_bulk_dispatch, name="desk_bulk_dispatch"),
+    path("print/day/", views_print.day_print, name="day_print"),
+    path("print/day.pdf", views_print.day_pdf, name="day_pdf"),
     path("tickets/<str:number>/", views_tickets.ticket_page, name="ticket"),
+    path("tickets/<str:number>/print/", views_print.ticket_print, name="ticket_print"),
+    path("tickets/<str:number>/pdf/", views_print.ticket_pdf, name="ticket_pdf"),
     path("tickets/<str:number>/clocks/", views_tickets.ticket_clocks, name="ticket_clocks"),
     path("tickets/<str:number>/attachments/", views_tickets.attach, name="ticket_attach"),
     path("tickets/<str:number>/requester/", views_tickets.reveal_requester, name="ticket_reveal"),

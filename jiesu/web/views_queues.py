@@ -13,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from jiesu.catalog.models import Kind
-from jiesu.tickets import marks, queries
+from jiesu.tickets import bulk, marks, queries
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import State
 from jiesu.web.desks import DESKS, Desk, queue_tabs
@@ -68,9 +69,12 @@ def _list_context(desk: Desk, user: Any, request: HttpRequest) -> dict[str, Any]
     page = Paginator(queue_rows(user, name, request, desk), PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
     found = marks.marks_for(page.object_list)
+    selectable = desk.bulk_queue == name
+    proposals = bulk.suggestions_for(page.object_list) if selectable else {}
     return {
         "desk": desk, "queue": name, "queue_label": queries.queue_label(name), "page": page,
-        "rows": [(t, found.get(t.pk, [])) for t in page.object_list],
+        "rows": [(t, found.get(t.pk, []), proposals.get(t.pk)) for t in page.object_list],
+        "selectable": selectable,
         "filters": kept, "filtered": any(k in kept for k in ("q", "status", "unit", "kind")),
         "page_query": urlencode({"queue": name, **kept}),
         "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": queries.filter_units(user),
@@ -86,12 +90,34 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
     if request.headers.get("HX-Request") and request.GET.get("part") == "list":
         return render(request, "web/tickets/_queue_list.html", context)
     context["tabs"] = queue_tabs(d, user, context["queue"])
+    context["stamp"] = queries.desk_stamp(user)
     return render(request, "web/tickets/desk.html", context)
 
 
 @login_required
 def desk_counts(request: HttpRequest, slug: str) -> HttpResponse:
-    """The queue tabs alone, polled by the desk page so the counts stay live."""
+    """The queue tabs alone, polled by the desk page so the counts stay live. The page sends the stamp it has;
+    while nothing it shows has changed the answer is an empty 204 (one aggregate query), so hundreds of open
+    desks cost little (docs/benchmarks.md)."""
     d = _desk(request.user, slug)
+    stamp = queries.desk_stamp(request.user)
+    if request.GET.get("stamp") == stamp:
+        return HttpResponse(status=204)
     tabs = queue_tabs(d, request.user, _queue_name(d, request))
-    return render(request, "web/tickets/_queue_tabs.html", {"desk": d, "tabs": tabs})
+    return render(request, "web/tickets/_queue_tabs.html", {"desk": d, "tabs": tabs, "stamp": stamp})
+
+
+@login_required
+@require_POST
+def desk_bulk_dispatch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Dispatches the selected tickets each to its catalog proposal (`tickets.bulk`), one transaction and one
+    event per ticket; answers with what happened to each, and the refreshed list."""
+    d = _desk(request.user, slug)
+    if not d.bulk_queue:
+        raise Http404()
+    outcomes = bulk.dispatch_as_suggested(request.user, request.POST.getlist("numbers"))
+    if not request.headers.get("HX-Request"):
+        return redirect(d.url(d.bulk_queue))
+    context = _list_context(d, request.user, request)
+    return render(request, "web/tickets/_bulk_result.html", {**context, "outcomes": outcomes,
+                                                              "tabs": queue_tabs(d, request.user, context["queue"])})

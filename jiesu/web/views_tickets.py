@@ -21,6 +21,7 @@ from jiesu.tickets import queries, services
 from jiesu.tickets.attachments import add_attachment
 from jiesu.tickets.lifecycle import BY_ACTION
 from jiesu.tickets.models import Ticket
+from jiesu.tickets.photos import device_place
 from jiesu.tickets.states import Action
 from jiesu.web.action_forms import ActionForm, data_from_post, form_for
 from jiesu.web.ticket_page import assignments_of, page_context
@@ -57,9 +58,10 @@ def attach(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if upload is None:
             raise ValidationFailed(field_errors={"file": [gettext("请先选择文件。")]})
-        add_attachment(request.user, ticket, upload)
+        add_attachment(request.user, ticket, upload, phase=request.POST.get("phase", ""),
+                       device=device_place(request.POST.get("latitude"), request.POST.get("longitude")))
     except DomainError as exc:
-        errors = [str(m) for m in exc.field_errors.get("file", [])] or [str(exc.message)]
+        errors = [str(m) for key in ("file", "phase") for m in exc.field_errors.get(key, [])] or [str(exc.message)]
     if not request.headers.get("HX-Request"):
         if not errors:
             return redirect("web:ticket", number=ticket.number)

@@ -163,6 +163,28 @@ class PdfDocument:
                                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.pdf.ln(2)
 
+    def image(self, data: bytes, *, width: float, x: float | None = None, y: float | None = None,
+              caption: str = "") -> None:
+        """A picture (PNG/JPEG bytes) ``width`` mm wide; at (x, y) without moving the text, else in the flow.
+        A ``caption`` is written under it in small type."""
+        import io
+
+        placed = x is not None and y is not None
+        left: float = x if x is not None and placed else self.pdf.get_x()
+        top: float = y if y is not None and placed else self.pdf.get_y()
+        keep = (self.pdf.get_x(), self.pdf.get_y())
+        self.pdf.image(io.BytesIO(data), x=left, y=top, w=width)
+        if caption:
+            self.pdf.set_font(SANS, size=7.5)
+            self.pdf.set_text_color(*MUTED)
+            self.pdf.set_xy(left - 4, top + width + 0.5)
+            self.pdf.multi_cell(width + 8, 3.6, caption, align=Align.C, wrapmode=WrapMode.CHAR)
+            self.pdf.set_text_color(*INK)
+        if placed:
+            self.pdf.set_xy(*keep)
+        else:
+            self.pdf.set_xy(self.pdf.l_margin, top + width + (8 if caption else 2))
+
     def page_break(self) -> None:
         self.pdf.add_page()
 

@@ -43,6 +43,8 @@ def _act(page: Any, action: str, fields: dict[str, Any] | None = None, *, done: 
             page.check(target) if value else page.uncheck(target)
         elif page.locator(target).evaluate("e => e.tagName") == "SELECT":
             page.select_option(target, value)
+        elif page.locator(target).get_attribute("role") == "radiogroup":  # a few choices shown as buttons
+            page.check(f"{target} input[value='{value}']")
         else:
             page.fill(target, value)
     form.locator("button[type=submit]").click()

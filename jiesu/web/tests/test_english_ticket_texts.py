@@ -34,7 +34,7 @@ def test_the_hint_of_an_action_reads_in_english(client, city):
     chinese, html = ticket_page_in_both(client, city.visitor, ticket_in_state(city, State.VISITING))
     assert "未接通时只选“未接通”" in chinese
     assert "If the requester was not reached, choose only “Not reached”" in html
-    assert "<summary>Call back</summary>" in html  # the action, not the page title "Follow-up calls"
+    assert "<summary>Call back <kbd" in html  # the action, not the page title "Follow-up calls"
     assert "未接通时只选" not in html and "条件：" not in html
 
 
