@@ -113,7 +113,8 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def login(browser: Any, base: str, username: str) -> Any:
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=base)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=base,
+                                  bypass_csp=True)  # lets Playwright evaluate its wait conditions
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto("/login/")
@@ -171,8 +172,10 @@ def operator(browser: Any, base: str, results: dict[str, list[dict[str, Any]]], 
         task.press("Enter")
         task.wait("category found", page.wait_for_function,
                   "document.querySelector('#id_category').value.length >= 4")
+        before = numbers[-1] if numbers else ""
         task.press("Alt+S")
-        task.wait("saved", page.wait_for_selector, "#done-number")
+        task.wait("saved", page.wait_for_function,
+                  f"(document.querySelector('#done-number') || {{}}).textContent?.trim() > '{before}'")
         number = page.inner_text("#done-number").strip()
         numbers.append(number)
         record(results, "operator", task, number)
@@ -183,7 +186,8 @@ def operator(browser: Any, base: str, results: dict[str, list[dict[str, Any]]], 
 def dispatcher(browser: Any, base: str, results: dict[str, list[dict[str, Any]]], numbers: list[str]) -> None:
     page = login(browser, base, "dispatcher")
     desk = "/desk/dispatch/?queue=dispatching&sort=newest"
-    one_by_one, selection = numbers[: len(numbers) // 2], numbers[len(numbers) // 2:]
+    newest_first = list(reversed(numbers))  # the queue shows them so (sort=newest): work from the top down
+    one_by_one, selection = newest_first[: len(numbers) // 2], newest_first[len(numbers) // 2:]
     page.goto(desk)
     for number in one_by_one:
         page.wait_for_selector("tr.row-current")
@@ -328,9 +332,10 @@ def main() -> None:
             handler(browser, base, results, lead_units(env, numbers))
             replied = [r["ticket"] for r in results["handler"]]
             log("supervisor …")
-            supervisor(browser, base, results, replied)
+            in_queue_order = sorted(replied, reverse=True)  # newest first, as the queues are sorted here
+            supervisor(browser, base, results, in_queue_order)
             log("visitor …")
-            visitor(browser, base, results, replied)
+            visitor(browser, base, results, in_queue_order)
             browser.close()
     finally:
         if server is not None:
