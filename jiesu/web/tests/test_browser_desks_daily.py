@@ -125,7 +125,9 @@ def test_the_handler_on_a_phone(browser_page, demo_city, login_as, screenshot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing runs off the side
     screenshot("phone-375-unit-desk")
     page.goto(f"/tickets/{ticket.number}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    wide = page.evaluate("() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect()"
+                         ".right > 380).map(e => e.tagName + '.' + e.className).slice(0, 5)")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide
     page.click("#action-sign button[type=submit]")
     page.wait_for_selector(".alert-success:has-text('已签收')")
     screenshot("phone-375-ticket")
