@@ -1,6 +1,7 @@
 """Ticket creation + dispatch through the JSON API, with concurrent clients, on SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/api_throughput.py [--db sqlite|postgres|both] [--clients 20] [--seconds 30]
+    .venv/bin/python benchmarks/api_throughput.py --compare /work/wt/baseline --rounds 3   # side by side
 
 For each database: a scratch database (SQLite in a temporary JIESU_VAR_DIR; PostgreSQL: a database created
 and dropped here), migrations, a minimal city (units, an operator and a dispatcher with tokens, a category),
@@ -8,6 +9,10 @@ then gunicorn (gthread workers) on 127.0.0.1 and N client threads that each repe
 POST /tickets/{number}/actions/dispatch. Prints one JSON object per database: tickets per second (created and
 dispatched), p50/p95 latency of each call and of the pair. Loopback only; bounded in time; stops its server.
 Needs gunicorn (`pip install -e .[bench]`).
+
+`--root DIR` serves another checkout of jiesu (with its own `.venv`); `--compare DIR` measures that checkout
+(the baseline) and this one alternately, the same load on the same machine, `--rounds` times, the order of the
+two swapped each round, and prints the medians and their ratio (this one ÷ the baseline) last.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = ROOT / ".venv" / "bin"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 
 SETUP = """
@@ -71,20 +75,21 @@ def jiesu_env(var_dir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare(env: dict[str, str]) -> dict[str, str]:
+def prepare(root: Path, env: dict[str, str]) -> dict[str, str]:
     log("migrating the scratch database")
-    subprocess.run([str(BIN / "jiesu"), "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([str(root / ".venv/bin/jiesu"), "migrate", "-v", "0"], env=env, check=True, cwd=root)
     log("loading a minimal city and tokens")
     code = f"import django; django.setup()\n{SETUP}"
-    out = subprocess.run([str(BIN / "python"), "-c", code], env=env, check=True, cwd=ROOT,
+    out = subprocess.run([str(root / ".venv/bin/python"), "-c", code], env=env, check=True, cwd=root,
                          capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    cmd = [str(BIN / "gunicorn"), "jiesu.wsgi:application", "-b", f"127.0.0.1:{port}", "-k", "gthread",
-           "-w", str(workers), "--threads", str(threads), "--log-level", "warning", "--timeout", "60"]
-    server = subprocess.Popen(cmd, env=env, cwd=ROOT)
+def start_server(root: Path, env: dict[str, str], port: int, workers: int,
+                 threads: int) -> subprocess.Popen[bytes]:
+    cmd = [str(root / ".venv/bin/gunicorn"), "jiesu.wsgi:application", "-b", f"127.0.0.1:{port}", "-k",
+           "gthread", "-w", str(workers), "--threads", str(threads), "--log-level", "warning", "--timeout", "60"]
+    server = subprocess.Popen(cmd, env=env, cwd=root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -178,7 +183,7 @@ def pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
-def bench_one(db: str, args: argparse.Namespace) -> dict:
+def bench_one(root: Path, db: str, args: argparse.Namespace) -> dict:
     var_dir = Path(tempfile.mkdtemp(prefix="jiesu-bench-"))
     pg_name = f"jiesu_bench_api_{os.getpid()}"
     if db == "postgres":
@@ -189,14 +194,15 @@ def bench_one(db: str, args: argparse.Namespace) -> dict:
     server = None
     try:
         env = jiesu_env(var_dir, url)
-        tokens = prepare(env)
+        tokens = prepare(root, env)
         port = free_port()
-        log(f"{db}: gunicorn gthread, {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}")
-        server = start_server(env, port, args.workers, args.threads)
-        log(f"{db}: {args.clients} clients for {args.seconds} s")
+        log(f"{db} @ {root}: gunicorn gthread, {args.workers} workers x {args.threads} threads, port {port}")
+        server = start_server(root, env, port, args.workers, args.threads)
+        load = os.getloadavg()[0]
+        log(f"{db}: {args.clients} clients for {args.seconds} s (load average {load:.2f})")
         result = run_load(port, tokens, args.clients, args.seconds)
-        return {"database": db, "server": f"gunicorn gthread -w {args.workers} --threads {args.threads}",
-                **result}
+        return {"database": db, "tree": str(root), "commit": commit_of(root), "load_at_start": round(load, 2),
+                "server": f"gunicorn gthread -w {args.workers} --threads {args.threads}", **result}
     finally:
         if server is not None:
             server.terminate()
@@ -206,6 +212,47 @@ def bench_one(db: str, args: argparse.Namespace) -> dict:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
+def commit_of(root: Path) -> str:
+    out = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def summarise(runs: list[dict], baseline: Path) -> dict:
+    """Medians per database and tree, and the ratio of this tree's medians to the baseline's."""
+    summary: dict = {}
+    for db in sorted({r["database"] for r in runs}):
+        mine = [r for r in runs if r["database"] == db]
+        figures = {}
+        for label, tree in (("baseline", str(baseline)), ("new", str(ROOT))):
+            of_tree = [r for r in mine if r["tree"] == tree]
+            figures[label] = {
+                "commit": of_tree[0]["commit"], "runs": len(of_tree),
+                "tickets_per_second": [r["tickets_per_second"] for r in of_tree],
+                "median_tickets_per_second": round(statistics.median(r["tickets_per_second"] for r in of_tree), 1),
+                "median_create_p95_ms": round(statistics.median(r["create_ms"]["p95"] or 0 for r in of_tree)),
+                "median_pair_p95_ms": round(statistics.median(r["pair_ms"]["p95"] or 0 for r in of_tree)),
+                "errors": sum(r["errors"] for r in of_tree),
+            }
+        base = figures["baseline"]["median_tickets_per_second"]
+        figures["ratio"] = round(figures["new"]["median_tickets_per_second"] / base, 2) if base else None
+        summary[db] = figures
+    return summary
+
+
+def compare(args: argparse.Namespace, databases: list[str]) -> None:
+    baseline = Path(args.compare).resolve()
+    runs = []
+    for round_no in range(args.rounds):
+        trees = [baseline, ROOT] if round_no % 2 == 0 else [ROOT, baseline]
+        for db in databases:
+            for tree in trees:
+                log(f"round {round_no + 1}/{args.rounds}: {db} on {commit_of(tree)}")
+                result = bench_one(tree, db, args)
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+                runs.append(result)
+    print(json.dumps({"summary": summarise(runs, baseline)}, ensure_ascii=False), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -213,11 +260,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=10, help="threads per gunicorn worker")
+    parser.add_argument("--root", default=str(ROOT), help="the checkout of jiesu to serve (its own .venv)")
+    parser.add_argument("--compare", metavar="BASELINE", help="another checkout measured alternately with this one")
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare: rounds of baseline + this one")
     args = parser.parse_args()
-    if not (BIN / "gunicorn").exists():
-        sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[bench]'")
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        print(json.dumps(bench_one(db, args), ensure_ascii=False), flush=True)
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    for tree in [Path(args.root)] + ([Path(args.compare)] if args.compare else []):
+        if not (tree / ".venv/bin/gunicorn").exists():
+            sys.exit(f"gunicorn is missing in {tree}: .venv/bin/pip install -e '.[bench]'")
+    if args.compare:
+        compare(args, databases)
+        return
+    for db in databases:
+        print(json.dumps(bench_one(Path(args.root).resolve(), db, args), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

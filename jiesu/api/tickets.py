@@ -98,10 +98,10 @@ def queue_counts(request: HttpRequest) -> list[dict[str, Any]]:
 def perform_action(request: HttpRequest, number: str, action: str) -> dict[str, Any]:
     """The one code path of every action: scope (404), body and version, then the lifecycle service."""
     user = actor_of(request)
-    ticket = queries.get_ticket(user, number)
+    queries.require_visible(user, number)
     data = bodies.read_json(request)
     version = bodies.pop_version(data)
-    done: Ticket = services.perform(user, ticket, action, data, version=version)
+    done: Ticket = services.perform(user, number, action, data, version=version)
     return present.detail(user, done)
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.catalog.cache import catalogue
 from jiesu.catalog.models import Category, Channel, DispatchRule, TimeLimit, Urgency
 from jiesu.catalog.versioning import day_of
 from jiesu.core.errors import DomainError
@@ -111,15 +112,17 @@ def suggest_units(*, category: Category | None, region: Region | None,
 
 def limit_for(clock: str, *, kind: str = "", category: Category | None = None, urgency: str = Urgency.NORMAL,
               at: date | datetime | None = None) -> LimitSpec:
-    """The time limit for ``clock``: the most specific current, valid row.
+    """The time limit for ``clock``: the most specific current, valid row (from this process's copy of the
+    catalogue, `catalog.cache`; no query while the catalogue is unchanged).
 
     Specificity: a row naming the urgency beats one that does not; then the deeper category; then a row naming
     the kind. Rows naming another kind/urgency/category never apply. Raises LimitMissing when none does.
     """
-    rows = (TimeLimit.objects.filter(is_current=True, clock=clock)
-            .filter(valid_on(day_of(at)), Q(kind="") | Q(kind=kind or ""), Q(urgency="") | Q(urgency=urgency or ""),
-                    _category_slot(category))
-            .select_related("category"))
+    day = day_of(at)
+    codes = set(category.ancestor_codes_and_self()) if category is not None else set()
+    rows = [r for r in catalogue().current_limits.get(clock, ())
+            if r.is_valid_on(day) and r.kind in ("", kind or "") and r.urgency in ("", urgency or "")
+            and (r.category is None or r.category.code in codes)]
     best = max(rows, default=None, key=lambda r: (bool(r.urgency), _depth(r.category), bool(r.kind),
                                                   r.valid_from, r.pk))
     if best is None:

@@ -9,7 +9,18 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_config_triggers, sender=self, dispatch_uid="core:config_triggers")
 
         admin.site.site_header = _("接诉 · 12345 热线管理后台")
         admin.site.site_title = _("接诉管理后台")
         admin.site.index_title = _("配置管理")
+
+
+def _install_config_triggers(using: str = "default", **_: object) -> None:
+    from django.db import connections
+
+    from jiesu.core.process_cache import install_triggers
+
+    install_triggers(connections[using])

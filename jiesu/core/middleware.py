@@ -1,5 +1,6 @@
 """Request-wide concerns: an id for every request that events record, so one click can be traced through the
-log, and the Content-Security-Policy header that keeps every page free of inline script and style."""
+log; the request's scope of the configuration token (read at most once per request, `jiesu.core.process_cache`);
+and the Content-Security-Policy header that keeps every page free of inline script and style."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from jiesu.core.context import request_id_var
+from jiesu.core.process_cache import request_scope
 
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # a proxy's id is kept; anything else is replaced
 
@@ -24,7 +26,8 @@ class RequestIdMiddleware:
         request_id = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         try:
-            response = self.get_response(request)
+            with request_scope():
+                response = self.get_response(request)
         finally:
             request_id_var.reset(token)
         response["X-Request-Id"] = request_id

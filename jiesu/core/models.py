@@ -67,3 +67,17 @@ class RevealLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.subject_type}:{self.subject_id}"
+
+
+class ConfigStamp(models.Model):
+    """One row whose token changes with every change of configuration (see ``jiesu.core.process_cache``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("配置版本")
+        verbose_name_plural = _("配置版本")
+
+    def __str__(self) -> str:
+        return str(self.token)

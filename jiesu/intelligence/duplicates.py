@@ -10,13 +10,12 @@ Then only open, unmerged tickets inside the window that the user may see are kep
 similarity with bonuses for the same caller, the same place, the same category and recency. Numbers compare
 equal whether written in digits or in Chinese numerals (signatures.clean).
 
-The index is filled incrementally: ``index_after_commit`` is called by the accept service, and
-``jiesu index rebuild`` backfills (or repairs) it.
+The index is filled incrementally: ``index_new_ticket`` is called by the accept service inside its
+transaction, and ``jiesu index rebuild`` backfills (or repairs) it.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,8 +27,6 @@ from jiesu.core import clock
 from jiesu.intelligence import signature_lookup as lookup
 from jiesu.intelligence import signatures as sig
 from jiesu.intelligence.signature_models import DuplicateKey, TicketSignature
-
-log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_DAYS = 30
 MIN_SIMILARITY = 0.5  # anywhere in the city
@@ -83,19 +80,14 @@ def index_ticket(ticket: Any) -> None:
         DuplicateKey.objects.bulk_create(keys)
 
 
-def index_after_commit(ticket: Any) -> None:
-    """Indexes ``ticket`` once the accepting transaction has committed; a failure is logged, never raised
-    (the ticket is accepted either way, and ``jiesu index rebuild`` repairs the index)."""
-    ticket_id = ticket.pk
-
-    def run() -> None:
-        from jiesu.tickets.models import Ticket
-
-        found = Ticket.objects.filter(pk=ticket_id).only("pk", "title", "content", "region_id", "created_at").first()
-        if found is not None:
-            index_ticket(found)
-
-    transaction.on_commit(run, robust=True)
+def index_new_ticket(ticket: Any, signature: sig.Signature | None = None) -> None:
+    """Writes the signature of a ticket just inserted, in the transaction that inserts it (so a crash can never
+    leave an accepted ticket without its keys). ``signature`` may be computed beforehand, outside any lock."""
+    s = signature if signature is not None else sig.signature_of(ticket.title, ticket.content)
+    TicketSignature(ticket_id=ticket.pk, created_at=ticket.created_at, region_id=ticket.region_id,
+                    length=len(s.cleaned), minhash=s.minhash_bytes).save(force_insert=True)
+    DuplicateKey.objects.bulk_create(
+        [DuplicateKey(key=k, ticket_id=ticket.pk, created_at=ticket.created_at) for k in s.keys])
 
 
 # ---- finding candidates --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Backfilling the merge-candidate index (``jiesu index rebuild``): every ticket, or those since a day.
 
-Incremental upkeep happens on accept (duplicates.index_after_commit); this rebuilds after an import, a change
-of the signature scheme, or a restore. On PostgreSQL the rows are streamed with COPY (a million tickets in a
+Incremental upkeep happens on accept (duplicates.index_new_ticket, in the accepting transaction); this
+rebuilds after an import, a change of the signature scheme, or a restore. On PostgreSQL the rows are streamed with COPY (a million tickets in a
 few minutes on 2 cores); elsewhere they are bulk-inserted.
 """
 

@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "jiesu.org"
     label = "org"
     verbose_name = _("组织机构")
+
+    def ready(self) -> None:
+        from jiesu.core.process_cache import watch
+        from jiesu.org.models import Region, RegionAlias, Unit
+
+        watch(Region, RegionAlias, Unit)  # read once per process (jiesu.core.process_cache)

@@ -6,21 +6,27 @@ import secrets
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from jiesu.tickets.models import TicketCounter
 
+_TAKE = (f"INSERT INTO {TicketCounter._meta.db_table} (day, last) VALUES (%s, 1) ON CONFLICT (day) "
+         f"DO UPDATE SET last = {TicketCounter._meta.db_table}.last + 1 RETURNING last")
+
 
 def next_ticket_number(moment: datetime) -> str:
-    """Locks the day's counter row until the surrounding transaction ends, so numbers never collide."""
+    """Takes the day's next sequence number in one statement (an upsert, PostgreSQL and SQLite alike). The
+    day's row stays locked until the surrounding transaction ends, so numbers never collide and a rolled-back
+    ticket leaves no gap; call it as late in the transaction as possible, since creations wait for each other
+    on that row."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_ticket_number must run inside the transaction that saves the ticket")
     day = timezone.localtime(moment).date()
-    with transaction.atomic():
-        counter, _ = TicketCounter.objects.select_for_update().get_or_create(day=day)
-        TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        counter.refresh_from_db(fields=["last"])
-    return ticket_number(day, counter.last)
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE, [connection.ops.adapt_datefield_value(day)])
+        (last,) = cursor.fetchone()
+    return ticket_number(day, last)
 
 
 def ticket_number(day: date, sequence: int) -> str:

@@ -23,6 +23,7 @@ from jiesu.tickets.lifecycle import TABLE, Transition
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.privacy import PROTECTED, RevealNotAllowed, is_protected, unit_refusal
 from jiesu.tickets.services.base import TICKET_SUBJECT, acting_unit_ids, authorise
+from jiesu.tickets.services.lookups import prefetched_assignments, with_related
 from jiesu.tickets.states import (
     OPEN_STATES,
     Action,
@@ -40,10 +41,20 @@ def visible_tickets(user: Any) -> QuerySet[Ticket]:
 
 
 def get_ticket(user: Any, number: str) -> Ticket:
+    """One ticket the user may see (its category, channel, region and lead unit from the process's copies)."""
     try:
-        return visible_tickets(user).select_related("category", "region", "channel", "lead_unit").get(number=number)
+        return with_related(visible_tickets(user).get(number=number))
     except Ticket.DoesNotExist as exc:
         raise NotFound() from exc
+
+
+def require_visible(user: Any, number: str) -> None:
+    """NotFound unless the user may see this ticket. No query for city-wide staff: the lock taken by the
+    action itself answers NotFound for a number that does not exist."""
+    if scope_of(user, Perm.TICKET_VIEW).city_wide:
+        return
+    if not visible_tickets(user).filter(number=number).exists():
+        raise NotFound()
 
 
 @dataclass(frozen=True)
@@ -149,8 +160,12 @@ def ticket_events(ticket: Ticket) -> QuerySet[Any]:
     return events_of(TICKET_SUBJECT, ticket.pk).select_related("actor")
 
 
-def current_assignments(ticket: Ticket) -> QuerySet[Assignment]:
-    return ticket.assignments.filter(is_current=True).select_related("unit").order_by("role", "id")
+def current_assignments(ticket: Ticket) -> list[Assignment]:
+    """The ticket's current assignments, lead first; from what the last action left when it is known."""
+    known = prefetched_assignments(ticket)
+    if known is not None:
+        return sorted((a for a in known if a.is_current), key=lambda a: (a.role, a.pk))
+    return list(ticket.assignments.filter(is_current=True).select_related("unit").order_by("role", "id"))
 
 
 def _is_centre_staff(user: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,11 +28,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(ticket: Ticket) -> dict[str, Any]:
+def snapshot(ticket: Ticket, assignments: Iterable[Assignment] | None = None) -> dict[str, Any]:
+    """The flat state of the ticket and of ``assignments`` (all of its assignments; read when not given)."""
     state = {name: _plain(getattr(ticket, name)) for name in TICKET_FIELDS}
-    for assignment in Assignment.objects.filter(ticket=ticket).order_by("id"):
+    if assignments is None:
+        assignments = ticket_assignments(ticket)
+    for assignment in sorted(assignments, key=lambda a: a.pk):
         state[f"assignment.{assignment.pk}"] = {name: _plain(getattr(assignment, name)) for name in ASSIGNMENT_FIELDS}
     return state
+
+
+def ticket_assignments(ticket: Ticket) -> list[Assignment]:
+    """Every assignment of the ticket, current or not (what a snapshot records)."""
+    return list(Assignment.objects.filter(ticket=ticket)) if ticket.pk is not None else []
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

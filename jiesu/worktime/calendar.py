@@ -9,7 +9,6 @@ Conventions (see docs/dev/worktime.md):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -234,44 +233,22 @@ def _amount(n: float, unit: timedelta) -> timedelta:
 
 # --- loading from the database, cached per process -------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_cached: tuple[tuple[object, ...], WorkCalendar] | None = None
+CACHE_NAME = "worktime.calendar"
 
 
 def get_calendar() -> WorkCalendar:
-    """The calendar in force. One cheap query checks that the cached copy is still current.
+    """The calendar in force: this process's copy while the configuration token says it is current
+    (`jiesu.core.process_cache`: an edit made by another process, the admin or a rolled-back transaction is
+    noticed on the next call; inside a web request the token costs one query per request)."""
+    from jiesu.core.process_cache import cached
 
-    The check compares row counts and last-change times of the three tables, so an edit made by another
-    process (web, worker) or a rolled-back transaction is noticed on the next call.
-    """
-    global _cached
-    stamp = _stamp()
-    cached = _cached
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with _cache_lock:
-        calendar = _load()
-        _cached = (stamp, calendar)
-    return calendar
+    return cached(CACHE_NAME, _load)
 
 
 def clear_calendar_cache() -> None:
-    global _cached
-    _cached = None
+    from jiesu.core.process_cache import forget
 
-
-def _stamp() -> tuple[object, ...]:
-    from django.db import connection
-
-    from jiesu.worktime.models import CalendarDay, CalendarYear, WorkSchedule
-
-    selects = []
-    for model in (CalendarYear, CalendarDay, WorkSchedule):
-        table = connection.ops.quote_name(model._meta.db_table)
-        selects += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(updated_at) FROM {table})"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects))
-        return (connection.alias, *cursor.fetchone())
+    forget()
 
 
 def _load() -> WorkCalendar:

@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from jiesu.catalog import services
 from jiesu.catalog.models import Clock, Kind, LimitUnit, TimeLimit, Urgency
 from jiesu.catalog.queries import LimitMissing, limit_for
 from jiesu.core.errors import ValidationFailed
 from jiesu.core.events import events_of
+from jiesu.core.process_cache import request_scope
 
 WM, WH, WD, NH = "working_minutes", "working_hours", "working_days", "natural_hours"
 
@@ -113,6 +115,32 @@ def test_a_second_limit_with_the_same_scope_is_refused(db):
     assert "相同适用范围" in exc.value.field_errors["__all__"][0]
 
 
-def test_limit_for_is_one_query(world, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_limit_for_reads_the_catalogue_once_per_process(world, django_assert_num_queries):
+    assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 10  # loads the copy
+    with django_assert_num_queries(1):  # outside a request: the configuration token only
         assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 10
+    with request_scope(), django_assert_num_queries(1):  # a request reads the token once
+        for _ in range(3):
+            assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 10
+            assert limit_for(Clock.SIGN).amount == 2
+
+
+def test_a_limit_changed_behind_the_process_applies_at_once(world):
+    assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 10
+    # as another process or the admin would: straight in the database, no model signal in this process
+    TimeLimit.objects.filter(is_current=True, clock=Clock.HANDLE, kind=Kind.REPORT).update(amount=12)
+    assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 12
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalog_timelimit SET amount = 7 WHERE is_current AND clock = %s AND kind = %s",
+                       [Clock.HANDLE, Kind.REPORT])
+    assert limit_for(Clock.HANDLE, kind=Kind.REPORT, category=world.leaf).amount == 7
+
+
+def test_a_change_saved_in_a_request_is_seen_by_that_request(world):
+    with request_scope():
+        assert limit_for(Clock.SIGN).amount == 2
+        row = limit_for(Clock.SIGN).limit
+        row = TimeLimit.objects.get(pk=row.pk)
+        row.amount = 3
+        row.save()
+        assert limit_for(Clock.SIGN).amount == 3

@@ -16,7 +16,8 @@ from jiesu.core.events import record_event
 from jiesu.org.models import Unit
 from jiesu.tickets.lifecycle import Actor, Transition, transition_for
 from jiesu.tickets.models import Assignment, Ticket
-from jiesu.tickets.snapshot import diff, snapshot
+from jiesu.tickets.services.lookups import remember_assignments, with_related
+from jiesu.tickets.snapshot import diff, snapshot, ticket_assignments
 from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole
 
 TICKET_SUBJECT = "ticket"
@@ -36,6 +37,7 @@ class Act:
     assignment: Assignment | None = None
     reason: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    assignments: list[Assignment] = field(default_factory=list)  # all of the ticket's, once the action is done
 
     def pick_assignment(self, *, statuses: set[str], wanted_id: int | None = None) -> Assignment:
         """The assignment the actor acts for: the one named, else the deepest unit's in the right status."""
@@ -94,7 +96,7 @@ def authorise(actor: Any, ticket: Ticket, transition: Transition) -> tuple[str, 
 def lock_ticket(ticket_or_number: Ticket | str) -> Ticket:
     number = ticket_or_number.number if isinstance(ticket_or_number, Ticket) else ticket_or_number
     try:
-        return Ticket.objects.select_for_update().get(number=number)
+        return with_related(Ticket.objects.select_for_update().get(number=number))
     except Ticket.DoesNotExist as exc:
         raise NotFound() from exc
 
@@ -112,11 +114,12 @@ def transition(actor: Any, ticket_or_number: Ticket | str, action: str, *, versi
         if ticket.status not in table_row.from_states:
             raise ActionNotAllowed(state=ticket.status, action=action)
         role, candidates = authorise(actor, ticket, table_row)
-        before = snapshot(ticket)
+        before = snapshot(ticket, ticket_assignments(ticket))
         act = Act(actor=actor, ticket=ticket, transition=table_row, role=role, now=clock.now(),
                   candidates=candidates, unit=actor.primary_unit(role) if candidates == [] else None)
         yield act
         finish(act, before)
+    remember_assignments(act.ticket, act.assignments)
 
 
 def finish(act: Act, before: dict[str, Any]) -> None:
@@ -125,10 +128,12 @@ def finish(act: Act, before: dict[str, Any]) -> None:
         raise AssertionError(f"{act.transition.action} may not lead from {before['status']} to {ticket.status}")
     from jiesu.tickets.services.clocks import refresh_next_due
 
-    refresh_next_due(ticket, act.now)
+    act.assignments = assignments = ticket_assignments(ticket)  # as the action left them: for the next
+    # deadline, the event and the response
+    refresh_next_due(ticket, act.now, assignments)
     ticket.version += 1
     ticket.save()
-    changed_before, changed_after = diff(before, snapshot(ticket))
+    changed_before, changed_after = diff(before, snapshot(ticket, assignments))
     record_event(
         subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action=act.transition.action,
         actor=act.actor, actor_unit=act.unit, actor_role=act.role,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -63,8 +64,9 @@ _ASSIGNMENT_DUE: dict[str, str] = {
 }
 
 
-def open_dues(ticket: Ticket) -> list[datetime]:
-    """Every deadline that is still running for this ticket."""
+def open_dues(ticket: Ticket, assignments: Iterable[Assignment] | None = None) -> list[datetime]:
+    """Every deadline that is still running for this ticket (``assignments``: all of its assignments, read
+    when not given)."""
     dues: list[datetime] = []
     if ticket.status in (State.RECEIVED, State.DISPATCHING) and ticket.dispatch_due_at:
         dues.append(ticket.dispatch_due_at)
@@ -72,7 +74,11 @@ def open_dues(ticket: Ticket) -> list[datetime]:
         dues.append(ticket.visit_due_at)
     if ticket.pk is None:
         return dues
-    for a in Assignment.objects.filter(ticket=ticket, is_current=True):
+    if assignments is None:
+        assignments = Assignment.objects.filter(ticket=ticket, is_current=True)
+    for a in assignments:
+        if not a.is_current:
+            continue
         field = _ASSIGNMENT_DUE.get(a.status)
         if field and getattr(a, field):
             dues.append(getattr(a, field))
@@ -83,9 +89,9 @@ def open_dues(ticket: Ticket) -> list[datetime]:
     return dues
 
 
-def refresh_next_due(ticket: Ticket, now: datetime) -> None:
+def refresh_next_due(ticket: Ticket, now: datetime, assignments: Iterable[Assignment] | None = None) -> None:
     if ticket.status in (State.CLOSED, State.MERGED, State.REJECTED, State.ADJUDICATING, State.VISITED):
         ticket.next_due_at = None
         return
-    dues = open_dues(ticket)
+    dues = open_dues(ticket, assignments)
     ticket.next_due_at = min(dues) if dues else None

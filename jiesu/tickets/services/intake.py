@@ -24,9 +24,10 @@ from jiesu.tickets.states import OPEN_STATES, AssignmentRole, ClosingType, Rejec
 
 
 def _new_ticket(actor: Any, data: i.AcceptInput, idempotency_key: str | None) -> Ticket:
+    """The ticket as it will be saved, without its number (taken last, see `accept_once`)."""
     now = clock.now()
     return Ticket(
-        number=next_ticket_number(now), query_code=new_query_code(), status=State.RECEIVED,
+        query_code=new_query_code(), status=State.RECEIVED,
         requester_name=data.requester_name, requester_phone=data.requester_phone,
         is_anonymous=data.is_anonymous, is_whistleblower=data.is_whistleblower, kind=data.kind,
         category=lookups.category_by_code(data.category) if data.category else None,
@@ -44,26 +45,34 @@ def accept(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None = Non
 
 
 def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None = None) -> tuple[Ticket, bool]:
-    """As `accept`, and whether this call created the ticket (False: an earlier call with the key did)."""
+    """As `accept`, and whether this call created the ticket (False: an earlier call with the key did).
+
+    Everything that needs no lock (validation, deadlines, the merge keys' hashing) is done first; the day's
+    counter row, which concurrent creations wait for, is taken just before the four inserts (ticket, event,
+    signature, keys) and released at the commit."""
     require_perm(actor, Perm.TICKET_CREATE)
     data = i.parse_input(i.AcceptInput, raw)
     assert isinstance(data, i.AcceptInput)
     key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
+    ticket = _new_ticket(actor, data, key)
+    start_dispatch_clock(ticket)
+    refresh_next_due(ticket, ticket.created_at)
+    signature = _merge_signature(ticket)
+    role = _accepting_role(actor)
     try:
         with transaction.atomic():
-            ticket = _new_ticket(actor, data, key)
-            start_dispatch_clock(ticket)
-            refresh_next_due(ticket, ticket.created_at)
-            ticket.save()
-            role = _accepting_role(actor)
+            ticket.number = next_ticket_number(ticket.created_at)
+            ticket.save(force_insert=True)
             record_event(subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action="accept", actor=actor,
-                         actor_unit=actor.primary_unit(role), actor_role=role, after=snapshot(ticket),
+                         actor_unit=actor.primary_unit(role), actor_role=role,
+                         after=snapshot(ticket, assignments=()),
                          data={"channel": ticket.channel.code, "number": ticket.number})
-            _index_for_merging(ticket)
+            _index_for_merging(ticket, signature)
     except IntegrityError:
         if key and (existing := Ticket.objects.filter(idempotency_key=key).first()):
             return existing, False
         raise
+    lookups.remember_assignments(ticket, [])  # a new ticket has none yet
     return ticket, True
 
 
@@ -73,12 +82,18 @@ def _accepting_role(actor: Any) -> str:
     return next((role for role in held if Perm.TICKET_CREATE in permissions_of(role)), "")
 
 
-def _index_for_merging(ticket: Ticket) -> None:
-    """Adds the ticket to the merge-candidate index once committed (intelligence only reads; imported late
-    because it sits above tickets)."""
-    from jiesu.intelligence.duplicates import index_after_commit
+def _merge_signature(ticket: Ticket) -> Any:
+    """The merge-candidate keys of the ticket's text (intelligence sits above tickets: imported late)."""
+    from jiesu.intelligence.signatures import signature_of
 
-    index_after_commit(ticket)
+    return signature_of(ticket.title, ticket.content)
+
+
+def _index_for_merging(ticket: Ticket, signature: Any) -> None:
+    """Adds the ticket to the merge-candidate index in the accepting transaction: durable with the ticket."""
+    from jiesu.intelligence.duplicates import index_new_ticket
+
+    index_new_ticket(ticket, signature)
 
 
 def existing_for_key(actor: Any, idempotency_key: str) -> Ticket | None:
