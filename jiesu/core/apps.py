@@ -11,7 +11,10 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
         from django.db.models.signals import post_migrate
 
+        from jiesu.core import partitions
+
         post_migrate.connect(_install_config_triggers, sender=self, dispatch_uid="core:config_triggers")
+        partitions.register("core_event", "occurred_at")  # by month on PostgreSQL (migration 0006)
 
         admin.site.site_header = _("接诉 · 12345 热线管理后台")
         admin.site.site_title = _("接诉管理后台")

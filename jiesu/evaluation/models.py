@@ -143,7 +143,9 @@ class UnitStep(models.Model):
     level = models.CharField(_("层级"), max_length=20, choices=Level.choices)
     reason = models.TextField(_("事由"))
     document = models.TextField(_("文书内容"), help_text=_("约谈通知与记录，或问责建议"))
-    tickets = models.ManyToManyField("tickets.Ticket", blank=True, related_name="+", verbose_name=_("相关工单"))
+    # no database constraint: tickets are partitioned by month on PostgreSQL (core.partitions)
+    tickets = models.ManyToManyField("tickets.Ticket", blank=True, related_name="+", db_constraint=False,
+                                     verbose_name=_("相关工单"))
     due_at = models.DateTimeField(_("整改期限"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("下达时间"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TicketSignature(models.Model):
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, primary_key=True,
+    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, primary_key=True, db_constraint=False,
                                   related_name="signature", verbose_name=_("工单"))
     created_at = models.DateTimeField(_("受理时间"))
     region_id = models.BigIntegerField(_("行政区划"), null=True, blank=True)

@@ -33,8 +33,9 @@ class OutboxMessage(models.Model):
     query code and one-time codes replaced); a secret-bearing body is overwritten with the preview once sent."""
 
     created_at = models.DateTimeField(_("生成时间"), default=clock.now, db_index=True)
+    # not a database constraint: events are partitioned by month on PostgreSQL (core.partitions)
     event = models.ForeignKey("core.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name=_("触发事件"))
+                              db_constraint=False, verbose_name=_("触发事件"))
     ticket_id = models.BigIntegerField(_("工单"), null=True, blank=True, db_index=True)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("单位"))

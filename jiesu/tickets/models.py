@@ -58,7 +58,7 @@ class Ticket(models.Model):
 
     lead_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="lead_tickets", verbose_name=_("主办单位"))
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, db_constraint=False, null=True, blank=True,
                                     related_name="merged_tickets", verbose_name=_("并入工单"))
     closing_type = models.CharField(_("办结方式"), max_length=20, choices=ClosingType.choices, blank=True)
     answer_text = models.TextField(_("直接答复内容"), blank=True)
@@ -114,7 +114,7 @@ class Attachment(models.Model):
         BEFORE = "before", _("办理前")
         AFTER = "after", _("办理后")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="attachments")
     file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
@@ -139,12 +139,12 @@ class Attachment(models.Model):
 class Assignment(models.Model):
     """One unit's part in a ticket: lead or assist, with its own clocks. Never deleted; ended instead."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="assignments")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="assignments")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assignments",
                              verbose_name=_("承办单位"))
     role = models.CharField(_("主协办"), max_length=10, choices=AssignmentRole.choices)
     status = models.CharField(_("状态"), max_length=20, choices=AssignmentStatus.choices, db_index=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, db_constraint=False, null=True, blank=True, related_name="children",
                                verbose_name=_("上级派单"))
     is_current = models.BooleanField(_("当前有效"), default=True, db_index=True)
 
@@ -193,7 +193,7 @@ class Assignment(models.Model):
 class Pause(models.Model):
     """An interval during which an assignment's handling clock stands still."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="pauses")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, db_constraint=False, related_name="pauses")
     reason = models.CharField(_("原因"), max_length=40)
     started_at = models.DateTimeField(_("开始"))
     ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
@@ -207,7 +207,7 @@ class Pause(models.Model):
 
 
 class Reply(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="replies")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, db_constraint=False, related_name="replies")
     result = models.TextField(_("办理结果"))
     basis = models.TextField(_("答复依据"), blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -225,7 +225,7 @@ class Reply(models.Model):
 
 
 class Visit(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="visits")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="visits")
     outcome = models.CharField(_("回访结果"), max_length=20, choices=VisitOutcome.choices)
     resolution = models.CharField(_("解决情况"), max_length=20, choices=Resolution.choices, blank=True)
     satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
@@ -245,8 +245,8 @@ class Visit(models.Model):
 class Adjudication(models.Model):
     """A dispute over responsibility sent to the legal-affairs office, and its binding ruling."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="adjudications")
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="adjudications")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="adjudications")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, db_constraint=False, related_name="adjudications")
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     unit_reason = models.TextField(_("承办单位理由"))
@@ -277,7 +277,8 @@ class SupervisionOrder(models.Model):
         ORDER = "order", pgettext_lazy("supervision level", "督办")
 
     level = models.CharField(_("督办层级"), max_length=10, choices=Level.choices, default=Level.ORDER)
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="supervision_orders")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False,
+                               related_name="supervision_orders")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("督办要求"))
     due_at = models.DateTimeField(_("督办期限"))

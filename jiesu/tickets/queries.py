@@ -21,9 +21,11 @@ from jiesu.org.models import Unit
 from jiesu.org.queries import visible_units
 from jiesu.tickets.lifecycle import TABLE, Transition
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
+from jiesu.tickets.numbering import created_on
 from jiesu.tickets.privacy import PROTECTED, RevealNotAllowed, is_protected, unit_refusal
 from jiesu.tickets.services.base import TICKET_SUBJECT, acting_unit_ids, authorise
 from jiesu.tickets.services.lookups import prefetched_assignments, with_related
+from jiesu.tickets.snapshot import CLOCK_SLACK, assignments_of
 from jiesu.tickets.states import (
     OPEN_STATES,
     Action,
@@ -43,7 +45,7 @@ def visible_tickets(user: Any) -> QuerySet[Ticket]:
 def get_ticket(user: Any, number: str) -> Ticket:
     """One ticket the user may see (its category, channel, region and lead unit from the process's copies)."""
     try:
-        return with_related(visible_tickets(user).get(number=number))
+        return with_related(visible_tickets(user).get(number=number, **created_on(number)))
     except Ticket.DoesNotExist as exc:
         raise NotFound() from exc
 
@@ -53,7 +55,7 @@ def require_visible(user: Any, number: str) -> None:
     action itself answers NotFound for a number that does not exist."""
     if scope_of(user, Perm.TICKET_VIEW).city_wide:
         return
-    if not visible_tickets(user).filter(number=number).exists():
+    if not visible_tickets(user).filter(number=number, **created_on(number)).exists():
         raise NotFound()
 
 
@@ -157,7 +159,9 @@ def ready_actions(user: Any, ticket: Ticket) -> list[Transition]:
 
 
 def ticket_events(ticket: Ticket) -> QuerySet[Any]:
-    return events_of(TICKET_SUBJECT, ticket.pk).select_related("actor")
+    """The ticket's events; none precedes its acceptance, which lets PostgreSQL skip the older months."""
+    return events_of(TICKET_SUBJECT, ticket.pk).filter(occurred_at__gte=ticket.created_at - CLOCK_SLACK
+                                                       ).select_related("actor")
 
 
 def current_assignments(ticket: Ticket) -> list[Assignment]:
@@ -165,7 +169,7 @@ def current_assignments(ticket: Ticket) -> list[Assignment]:
     known = prefetched_assignments(ticket)
     if known is not None:
         return sorted((a for a in known if a.is_current), key=lambda a: (a.role, a.pk))
-    return list(ticket.assignments.filter(is_current=True).select_related("unit").order_by("role", "id"))
+    return list(assignments_of(ticket).filter(is_current=True).select_related("unit").order_by("role", "id"))
 
 
 def _is_centre_staff(user: Any) -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from django.db.models import QuerySet
 
 from jiesu.tickets.models import Assignment, Ticket
 
+CLOCK_SLACK = timedelta(days=1)  # nothing of a ticket happens earlier than its acceptance by more than this
 TICKET_FIELDS = (
     "status", "version", "kind", "category_id", "region_id", "urgency", "lead_unit_id", "merged_into_id",
     "closing_type", "reject_reason", "answer_article_id", "reopen_count", "closed_at", "dispatched_at",
@@ -40,7 +43,13 @@ def snapshot(ticket: Ticket, assignments: Iterable[Assignment] | None = None) ->
 
 def ticket_assignments(ticket: Ticket) -> list[Assignment]:
     """Every assignment of the ticket, current or not (what a snapshot records)."""
-    return list(Assignment.objects.filter(ticket=ticket)) if ticket.pk is not None else []
+    return list(assignments_of(ticket)) if ticket.pk is not None else []
+
+
+def assignments_of(ticket: Ticket) -> QuerySet[Assignment]:
+    """The ticket's assignments; none is dispatched before its acceptance, which lets PostgreSQL skip the
+    older months of the partitioned table."""
+    return Assignment.objects.filter(ticket=ticket, dispatched_at__gte=ticket.created_at - CLOCK_SLACK)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

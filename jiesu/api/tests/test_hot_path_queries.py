@@ -22,11 +22,12 @@ CREATE = [
     "select api_apitoken",  # the bearer token and its user
     "select org_membership",  # the user's roles
     "select core_configstamp",  # is the process's copy of the configuration current?
-    "insert tickets_ticketcounter",  # the day's next number (an upsert)
-    "insert tickets_ticket",
-    "insert core_event",
+    "insert tickets_ticket",  # under a provisional number
     "insert intelligence_ticketsignature",  # merge-candidate keys, durable with the ticket
     "insert intelligence_duplicatekey",
+    "insert tickets_ticketcounter",  # the day's next number (an upsert), held to the commit
+    "update tickets_ticket",  # the real number
+    "insert core_event",
 ]
 DISPATCH = [
     "select api_apitoken",

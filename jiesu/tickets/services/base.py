@@ -16,8 +16,9 @@ from jiesu.core.events import record_event
 from jiesu.org.models import Unit
 from jiesu.tickets.lifecycle import Actor, Transition, transition_for
 from jiesu.tickets.models import Assignment, Ticket
+from jiesu.tickets.numbering import created_on
 from jiesu.tickets.services.lookups import remember_assignments, with_related
-from jiesu.tickets.snapshot import diff, snapshot, ticket_assignments
+from jiesu.tickets.snapshot import assignments_of, diff, snapshot, ticket_assignments
 from jiesu.tickets.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentRole
 
 TICKET_SUBJECT = "ticket"
@@ -71,8 +72,8 @@ def acting_unit_ids(actor: Any, roles: Iterable[str]) -> set[int]:
 
 
 def _unit_candidates(actor: Any, ticket: Ticket, transition: Transition) -> list[Assignment]:
-    current = Assignment.objects.filter(ticket=ticket, is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES,
-                                        unit_id__in=acting_unit_ids(actor, transition.roles))
+    current = assignments_of(ticket).filter(is_current=True, status__in=ACTIVE_ASSIGNMENT_STATUSES,
+                                            unit_id__in=acting_unit_ids(actor, transition.roles))
     if transition.actor == Actor.LEAD_UNIT:
         current = current.filter(role=AssignmentRole.LEAD)
     return list(current.select_related("unit"))
@@ -96,7 +97,7 @@ def authorise(actor: Any, ticket: Ticket, transition: Transition) -> tuple[str, 
 def lock_ticket(ticket_or_number: Ticket | str) -> Ticket:
     number = ticket_or_number.number if isinstance(ticket_or_number, Ticket) else ticket_or_number
     try:
-        return with_related(Ticket.objects.select_for_update().get(number=number))
+        return with_related(Ticket.objects.select_for_update().get(number=number, **created_on(number)))
     except Ticket.DoesNotExist as exc:
         raise NotFound() from exc
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jiesu.catalog.models import Kind, Urgency
 from jiesu.core import clock
@@ -15,7 +16,7 @@ from jiesu.core.scope import require_perm
 from jiesu.tickets import inputs as i
 from jiesu.tickets.deadlines import clock_start
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.numbering import new_query_code, next_ticket_number
+from jiesu.tickets.numbering import give_number, new_query_code, provisional_number
 from jiesu.tickets.services import lookups
 from jiesu.tickets.services.base import TICKET_SUBJECT, Act
 from jiesu.tickets.services.clocks import refresh_next_due, start_assignment, start_dispatch_clock
@@ -47,9 +48,9 @@ def accept(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None = Non
 def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None = None) -> tuple[Ticket, bool]:
     """As `accept`, and whether this call created the ticket (False: an earlier call with the key did).
 
-    Everything that needs no lock (validation, deadlines, the merge keys' hashing) is done first; the day's
-    counter row, which concurrent creations wait for, is taken just before the four inserts (ticket, event,
-    signature, keys) and released at the commit."""
+    Everything that needs no lock (validation, deadlines, the merge keys' hashing) is done first, then the
+    ticket and its merge keys are inserted under a provisional number; the day's counter row, which concurrent
+    creations wait for, is taken last (the real number, the event) and released at the commit."""
     require_perm(actor, Perm.TICKET_CREATE)
     data = i.parse_input(i.AcceptInput, raw)
     assert isinstance(data, i.AcceptInput)
@@ -59,15 +60,19 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
     refresh_next_due(ticket, ticket.created_at)
     signature = _merge_signature(ticket)
     role = _accepting_role(actor)
+    if key and timezone.localtime(ticket.created_at).day == 1 and (
+            earlier := Ticket.objects.filter(idempotency_key=key).first()):
+        return earlier, False  # a retry across the month's start: keys are unique per monthly partition
     try:
         with transaction.atomic():
-            ticket.number = next_ticket_number(ticket.created_at)
+            ticket.number = provisional_number()
             ticket.save(force_insert=True)
+            _index_for_merging(ticket, signature)
+            give_number(ticket)  # creations wait for each other from here to the commit
             record_event(subject_type=TICKET_SUBJECT, subject_id=ticket.pk, action="accept", actor=actor,
                          actor_unit=actor.primary_unit(role), actor_role=role,
                          after=snapshot(ticket, assignments=()),
                          data={"channel": ticket.channel.code, "number": ticket.number})
-            _index_for_merging(ticket, signature)
     except IntegrityError:
         if key and (existing := Ticket.objects.filter(idempotency_key=key).first()):
             return existing, False

@@ -11,6 +11,7 @@ from jiesu.core.errors import ValidationFailed
 from jiesu.org.cache import active_unit, org_tables, region
 from jiesu.org.models import Region, Unit
 from jiesu.tickets.models import Assignment, Ticket
+from jiesu.tickets.numbering import created_on
 
 
 def _one(model: Any, field: str, message: str, **lookup: Any) -> Any:
@@ -47,7 +48,7 @@ def channel_by_code(code: str, field: str = "channel") -> Channel:
 
 
 def ticket_by_number(number: str, field: str = "into") -> Ticket:
-    return _one(Ticket, field, f"工单“{number}”不存在。", number=number)
+    return _one(Ticket, field, f"工单“{number}”不存在。", number=number, **created_on(number))
 
 
 def with_related(ticket: Ticket) -> Ticket:
