@@ -116,6 +116,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica of the primary for read-only analytics (figures, searches, exports: jiesu.core.replica);
+# reads elsewhere and all writes go to the primary. In tests the alias mirrors the primary.
+if _replica_url := os.environ.get("JIESU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jiesu.core.replica.ReplicaRouter"]
+JIESU_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("JIESU_REPLICA_MAX_LAG_SECONDS", "300"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

@@ -13,6 +13,7 @@ from jiesu.api import bodies, examples, present
 from jiesu.api.auth import AUTH, actor_of
 from jiesu.api.schemas import ErrorOut, EventOut, QueueOut, TicketOut, TicketPage
 from jiesu.core.errors import NotFound, ValidationFailed
+from jiesu.core.replica import analytics_reads
 from jiesu.tickets import queries, services
 from jiesu.tickets.inputs import AcceptInput
 from jiesu.tickets.lifecycle import TABLE, Transition
@@ -65,12 +66,13 @@ def list_tickets(request: HttpRequest, status: str | None = None, unit: str | No
         category=category, overdue=overdue, created_from=_day_start(created_from),
         created_to=_day_start(created_to, plus_days=1), q=(q or "").strip() or None,
     )
-    qs = queries.filter_tickets(actor_of(request), f).select_related(
-        "category__parent__parent", "region", "lead_unit").order_by("-created_at", "-id")
-    start = (page - 1) * page_size
-    rows = list(qs[start:start + page_size])
-    return {"count": qs.count(), "page": page, "page_size": page_size,
-            "results": [present.summary(t) for t in rows]}
+    with analytics_reads():  # a search: may read from the replica (jiesu.core.replica)
+        qs = queries.filter_tickets(actor_of(request), f).select_related(
+            "category__parent__parent", "region", "lead_unit").order_by("-created_at", "-id")
+        start = (page - 1) * page_size
+        rows = list(qs[start:start + page_size])
+        return {"count": qs.count(), "page": page, "page_size": page_size,
+                "results": [present.summary(t) for t in rows]}
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS}, summary="工单详情",

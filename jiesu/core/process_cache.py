@@ -96,7 +96,10 @@ def cached(name: str, load: Callable[[], T]) -> T:
     copy = _copies.get(name)
     if copy is not None and copy[0] == token:
         return copy[1]  # type: ignore[no-any-return]
-    value = load()
+    from jiesu.core.replica import primary_reads
+
+    with primary_reads():  # the copy must match the primary's token, whatever the caller reads from
+        value = load()
     with _lock:
         _copies[name] = (token, value)
     return value

@@ -13,6 +13,7 @@ from jiesu.api.bodies import read_json
 from jiesu.api.schemas import ErrorOut
 from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.core.permissions import Perm
+from jiesu.core.replica import analytics_reads
 from jiesu.core.scope import require_perm
 from jiesu.knowledge import figures, services
 from jiesu.knowledge.answering import AnswerResult, answer_question, hand_over_after_answer
@@ -162,4 +163,5 @@ def knowledge_figures(request: HttpRequest, start: date | None = None, end: date
     require_perm(actor_of(request), Perm.STATS_VIEW)
     if start and end and end < start:
         raise ValidationFailed(field_errors={"end": ["结束日期不能早于开始日期。"]})
-    return figures.compute(start, end)
+    with analytics_reads():  # figures: may read from the replica (jiesu.core.replica)
+        return figures.compute(start, end)
