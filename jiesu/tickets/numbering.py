@@ -52,8 +52,8 @@ def ticket_number(day: date, sequence: int) -> str:
 def created_on(number: str) -> dict[str, datetime]:
     """Lookup arguments bounding ``created_at`` to the day a number names (a number is taken on the local day of
     the ticket's ``created_at``), so that PostgreSQL reads one monthly partition; {} for a malformed number."""
-    digits = number[len(settings.CITY_CODE):len(settings.CITY_CODE) + 8]
-    if not number.startswith(settings.CITY_CODE) or not digits.isdigit():
+    digits = number[len(settings.CITY_CODE):]
+    if not number.startswith(settings.CITY_CODE) or len(digits) != 14 or not digits.isdigit():
         return {}
     try:
         day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))

@@ -38,6 +38,9 @@ def test_filters_by_status_kind_unit_category_and_text(apis, three):
     assert set(_numbers(op, category="T1")) == {three[0], three[1]}
     assert _numbers(op, category="T2") == [three[2]]
     assert _numbers(op, q="路灯") == [three[1]]
+    assert _numbers(op, q=three[2]) == [three[2]]  # a whole number: looked up exactly (one month on PostgreSQL)
+    assert _numbers(op, q=three[2].lower()) == [three[2]]
+    assert set(_numbers(op, q=three[2][:-2])) == set(three)  # part of a number: still a text search
 
 
 def test_filters_by_date_range_and_overdue(apis, three):
