@@ -3,8 +3,8 @@
 Publishing and archiving move ``Article.index_changed_at``. Before each search the process compares the
 newest stamp and the article count with what it has indexed (one aggregate query): when only newer changes
 exist, just those articles are (re)added, since ``RetrievalIndex.add`` replaces a document with the same id;
-an archived article is dropped from the candidates. Any other difference (fewer articles, an older stamp)
-rebuilds the whole index. Hits are always checked against the database (published, current version,
+an archived article is dropped from the candidates. Any other difference (an older stamp, or a count that the
+newer articles do not explain: an article deleted, a transaction rolled back) rebuilds the whole index. Hits are always checked against the database (published, current version,
 valid on the day, region), so a stale entry can never be offered as an answer.
 
 Article vectors (sentence encoder) are never computed here, in a searching process: the ``encode_articles``
@@ -90,6 +90,7 @@ class ArticleIndex:
         self.words: dict[int, frozenset[str]] = {}
         self.phrases: dict[int, list[str]] = {}
         self.df: Counter[str] = Counter()
+        self.known: set[int] = set()  # every article applied, published or not: what the count is made of
         self.state = _State()
 
     def refresh(self) -> None:
@@ -100,18 +101,24 @@ class ArticleIndex:
             self.index.use_places(keys)
             if (stats["n"], stats["latest"]) == (self.state.count, self.state.latest):
                 return
-            old = self.state
-            if old.latest is not None and stats["latest"] and stats["latest"] > old.latest \
-                    and stats["n"] >= (old.count or 0):
-                changed = Article.objects.filter(index_changed_at__gt=old.latest)
-            else:
+            changed = self._newer_only(stats["n"], stats["latest"])
+            if changed is None:
                 self._reset()
                 self.index.use_places(keys)
-                changed = Article.objects.filter(index_changed_at__isnull=False)
-            self._apply(changed.select_related("current"))
+                changed = list(Article.objects.filter(index_changed_at__isnull=False).select_related("current"))
+            self._apply(changed)
             self.state = _State(stats["n"], stats["latest"])
         if self.unencoded:
             self._take_new_vectors()
+
+    def _newer_only(self, count: int, latest: Any) -> list[Article] | None:
+        """The articles changed since the last refresh, when they alone explain the new count; else None."""
+        old = self.state
+        if old.latest is None or latest is None or latest <= old.latest:
+            return None
+        changed = list(Article.objects.filter(index_changed_at__gt=old.latest).select_related("current"))
+        added = sum(1 for article in changed if article.pk not in self.known)
+        return changed if (old.count or 0) + added == count else None
 
     def rebuild(self) -> int:
         with self.lock:
@@ -121,8 +128,9 @@ class ArticleIndex:
 
     def _apply(self, articles: Any) -> None:
         docs = []
-        for article in articles.iterator(chunk_size=2000):
+        for article in articles:
             self._forget(article.pk)
+            self.known.add(article.pk)
             if article.status == ArticleStatus.PUBLISHED and article.current is not None:
                 docs.append(self._remember(article))
         cached = cached_vectors(docs)

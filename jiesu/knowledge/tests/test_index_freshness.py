@@ -33,3 +33,23 @@ def test_the_index_mark_moves_with_the_wall_clock_while_the_service_clock_stands
         article.refresh_from_db()
         assert article.index_changed_at is not None and article.index_changed_at > first_mark
         assert suggest_articles("低保标准是多少") == []
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def test_an_article_rolled_back_and_another_published_rebuilds_the_index(kb):
+    """An article the index saw whose transaction then rolled back (the count falls by one while a newer article
+    raises it by one again): the newer articles do not explain the count, so the index is built again."""
+    from django.db import transaction
+
+    from jiesu.knowledge.search_index import article_index
+
+    with pytest.raises(_RolledBack), transaction.atomic():
+        gone = kb.published(title="城市低保标准", body_html="<p>旧的标准。</p>").article
+        assert [s.article for s in suggest_articles("城市低保标准")] == [gone]
+        raise _RolledBack
+    fresh = kb.published(title="城市低保标准是多少", body_html="<p>四平市城市低保标准为每人每月710元。</p>").article
+    assert [s.article for s in suggest_articles("城市低保标准")] == [fresh]
+    assert set(article_index().words) == {fresh.pk}
