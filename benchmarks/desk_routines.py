@@ -139,6 +139,13 @@ def select_row(task: Inputs, number: str) -> None:
     task.press("j" if target > at else "k", abs(target - at))
 
 
+def next_in_queue(page: Any, numbers: list[str]) -> str:
+    """The first of ``numbers`` in the queue's own order (the queue puts supervised tickets first)."""
+    page.wait_for_selector("#queue-list tbody tr[data-number]")
+    shown = page.eval_on_selector_all("#queue-list tbody tr[data-number]", "rows => rows.map(r => r.dataset.number)")
+    return next((n for n in shown if n in numbers), numbers[0])
+
+
 def record(results: dict[str, list[dict[str, Any]]], role: str, task: Inputs, number: str, **extra: Any) -> None:
     results[role].append({"ticket": number, "inputs": task.count, "seconds": round(task.seconds(), 2),
                           "text_chars": task.text_chars, "steps": {k: round(v, 2) for k, v in task.steps.items()},
@@ -226,8 +233,11 @@ def handler(browser: Any, base: str, results: dict[str, list[dict[str, Any]]], t
             log(f"  no demo handler for {numbers}; skipped")
             continue
         page = login(browser, base, username)
-        for number in numbers:
+        remaining = list(numbers)
+        while remaining:
             page.goto("/desk/unit/?queue=to_sign")
+            number = next_in_queue(page, remaining)  # a handler works down the queue from its top
+            remaining.remove(number)
             task = Inputs(page)
             select_row(task, number)
             task.press("Enter")
