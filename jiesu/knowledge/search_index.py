@@ -3,9 +3,10 @@
 Publishing and archiving move ``Article.index_changed_at``. Before each search the process compares the
 newest stamp and the article count with what it has indexed (one aggregate query): when only newer changes
 exist, just those articles are (re)added, since ``RetrievalIndex.add`` replaces a document with the same id;
-an archived article is dropped from the candidates. Any other difference (an older stamp, or a count that the
-newer articles do not explain: an article deleted, a transaction rolled back) rebuilds the whole index. Hits are always checked against the database (published, current version,
-valid on the day, region), so a stale entry can never be offered as an answer.
+an archived article is dropped from the candidates. Any other difference (an older stamp, or a count the newer
+articles do not explain, as after a rolled-back transaction the index had seen) rebuilds the whole index. Hits
+are always checked against the database (published, current version, valid on the day, region), so a stale
+entry can never be offered as an answer.
 
 Article vectors (sentence encoder) are never computed here, in a searching process: the ``encode_articles``
 task (enqueued when an article is published) writes them to the vector cache, and the index takes them from
@@ -19,7 +20,6 @@ import math
 import os
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -72,12 +72,6 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in STOPWORDS}
 
 
-@dataclass
-class _State:
-    count: int | None = None
-    latest: Any = None
-
-
 class ArticleIndex:
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -90,8 +84,8 @@ class ArticleIndex:
         self.words: dict[int, frozenset[str]] = {}
         self.phrases: dict[int, list[str]] = {}
         self.df: Counter[str] = Counter()
-        self.known: set[int] = set()  # every article applied, published or not: what the count is made of
-        self.state = _State()
+        self.known: set[int] = set()  # every article applied, published or not: the count it has indexed
+        self.latest: Any = None  # the newest index_changed_at it has applied
 
     def refresh(self) -> None:
         stats = Article.objects.filter(index_changed_at__isnull=False).aggregate(n=Count("id"),
@@ -99,30 +93,29 @@ class ArticleIndex:
         keys = place_keys()  # the regions table: articles about another district are damped
         with self.lock:
             self.index.use_places(keys)
-            if (stats["n"], stats["latest"]) == (self.state.count, self.state.latest):
+            if (stats["n"], stats["latest"]) == (len(self.known), self.latest):
                 return
-            changed = self._newer_only(stats["n"], stats["latest"])
-            if changed is None:
+            newer = self._newer_only(stats["n"], stats["latest"])
+            if newer is None:
                 self._reset()
                 self.index.use_places(keys)
-                changed = list(Article.objects.filter(index_changed_at__isnull=False).select_related("current"))
-            self._apply(changed)
-            self.state = _State(stats["n"], stats["latest"])
+            every = Article.objects.filter(index_changed_at__isnull=False).select_related("current")
+            self._apply(every.iterator(chunk_size=2000) if newer is None else newer)
+            self.latest = stats["latest"]
         if self.unencoded:
             self._take_new_vectors()
 
     def _newer_only(self, count: int, latest: Any) -> list[Article] | None:
         """The articles changed since the last refresh, when they alone explain the new count; else None."""
-        old = self.state
-        if old.latest is None or latest is None or latest <= old.latest:
+        if self.latest is None or latest is None or latest <= self.latest:
             return None
-        changed = list(Article.objects.filter(index_changed_at__gt=old.latest).select_related("current"))
+        changed = list(Article.objects.filter(index_changed_at__gt=self.latest).select_related("current"))
         added = sum(1 for article in changed if article.pk not in self.known)
-        return changed if (old.count or 0) + added == count else None
+        return changed if len(self.known) + added == count else None
 
     def rebuild(self) -> int:
         with self.lock:
-            self.state = _State()
+            self.latest = None  # no newer-only refresh: everything is read again
             self.refresh()
             return len(self.words)
 

@@ -8,11 +8,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.knowledge import services
 from jiesu.knowledge.answering import suggest_articles
+from jiesu.knowledge.search_index import article_index
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +44,6 @@ class _RolledBack(Exception):
 def test_an_article_rolled_back_and_another_published_rebuilds_the_index(kb):
     """An article the index saw whose transaction then rolled back (the count falls by one while a newer article
     raises it by one again): the newer articles do not explain the count, so the index is built again."""
-    from django.db import transaction
-
-    from jiesu.knowledge.search_index import article_index
-
     with pytest.raises(_RolledBack), transaction.atomic():
         gone = kb.published(title="城市低保标准", body_html="<p>旧的标准。</p>").article
         assert [s.article for s in suggest_articles("城市低保标准")] == [gone]
