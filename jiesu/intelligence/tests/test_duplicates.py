@@ -21,7 +21,9 @@ HEATING = ("阳光新城小区3号楼暖气不热", "我家住在铁西区阳光
            "室温只有十二度，老人孩子都冻感冒了，给供热公司打电话没人接，请尽快派人来处理。")
 LAMP = ("北二小区路灯不亮", "铁东区北二小区门口的路灯坏了一个多月，晚上出行很不方便，希望有关部门尽快维修。")
 NOISE = ("工地夜间施工噪音扰民", "紫气大路附近的工地每天晚上十一点以后还在施工，噪音很大，严重影响休息。")
-CHARS = "的一是在不了有和人这中大为上个我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+# No Chinese numerals: the tolerance holds after normalisation, where a run of numerals becomes one masked number
+# (一一一年 → 0年), so one edit inside such a run is several afterwards. Numerals have their own tests.
+CHARS = "的是在不了有和人这中大为上个我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
 
 
 def _accept_indexed(w, django_capture_on_commit_callbacks, **data):  # type: ignore[no-untyped-def]
