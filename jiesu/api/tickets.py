@@ -39,7 +39,8 @@ def _idempotency_key(raw: str | None) -> str | None:
 
 @router.post("/tickets", response={200: TicketOut, 201: TicketOut, **ERRORS}, summary="受理工单",
              openapi_extra=bodies.body_doc(AcceptInput, example=examples.ACCEPT),
-             description="同一 Idempotency-Key 重试不会重复建单：首次创建返回 201，重试返回 200 与同一工单。")
+             description="同一 Idempotency-Key 重试不会重复建单：首次创建返回 201，重试返回 200 与同一工单；"
+                         "同一键带着内容不同的诉求返回 409 idempotency_key_reused。")
 def create_ticket(request: HttpRequest, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
                   ) -> Status[dict[str, Any]]:
     user = actor_of(request)

@@ -62,6 +62,13 @@ class ActionNotAllowed(Conflict):
     default_message = _("工单当前状态不允许此操作。")
 
 
+class IdempotencyKeyReused(Conflict):
+    """A retry key sent again with a different request: answering with the earlier ticket would lose this one."""
+
+    code = "idempotency_key_reused"
+    default_message = _("该幂等键已用于另一条内容不同的诉求，未重复建单；如是新诉求，请换一个新的键提交。")
+
+
 class CalendarMissing(DomainError):
     """A deadline needs a year for which no working calendar has been entered."""
 

@@ -24,6 +24,16 @@ def test_a_retry_with_the_same_key_returns_the_same_ticket(apis, city):
 
 
 @pytest.mark.django_db
+def test_a_key_sent_again_with_a_different_request_is_refused_and_creates_nothing(apis, city):
+    headers = {"Idempotency-Key": "call-20261123-0002"}
+    first = expect(apis.operator.post("/tickets", city.ticket_data(), headers=headers), 201)
+    changed = {**city.ticket_data(), "content": "另一件事：小区门口路灯不亮已经一周。"}
+    body = expect(apis.operator.post("/tickets", changed, headers=headers), 409)
+    assert body["code"] == "idempotency_key_reused" and body["details"]["fields"] == ["content"]
+    assert Ticket.objects.count() == 1 and Ticket.objects.get().number == first["number"]
+
+
+@pytest.mark.django_db
 def test_keys_belong_to_their_caller_and_have_a_length_limit(apis, city):
     headers = {"Idempotency-Key": "same-key"}
     mine = expect(apis.operator.post("/tickets", city.ticket_data(), headers=headers), 201)

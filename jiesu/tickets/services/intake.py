@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jiesu.catalog.models import Kind, Urgency
 from jiesu.core import clock
-from jiesu.core.errors import ActionNotAllowed, ValidationFailed
+from jiesu.core.errors import ActionNotAllowed, IdempotencyKeyReused, ValidationFailed
 from jiesu.core.events import record_event
 from jiesu.core.permissions import Perm, permissions_of
 from jiesu.core.scope import require_perm
@@ -62,7 +62,7 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
     role = _accepting_role(actor)
     if key and timezone.localtime(ticket.created_at).day == 1 and (
             earlier := Ticket.objects.filter(idempotency_key=key).first()):
-        return earlier, False  # a retry across the month's start: keys are unique per monthly partition
+        return _same_request(earlier, ticket), False  # a retry across the month's start: keys are unique per partition
     try:
         with transaction.atomic():
             ticket.number = provisional_number()
@@ -75,10 +75,22 @@ def accept_once(actor: Any, raw: dict[str, Any], *, idempotency_key: str | None 
                          data={"channel": ticket.channel.code, "number": ticket.number})
     except IntegrityError:
         if key and (existing := Ticket.objects.filter(idempotency_key=key).first()):
-            return existing, False
+            return _same_request(existing, ticket), False
         raise
     lookups.remember_assignments(ticket, [])  # a new ticket has none yet
     return ticket, True
+
+
+REQUEST_FIELDS = ("requester_name", "requester_phone", "is_anonymous", "is_whistleblower", "kind", "category_id",
+                  "region_id", "address", "channel_id", "urgency", "title", "content")
+
+
+def _same_request(existing: Ticket, retried: Ticket) -> Ticket:
+    """The earlier ticket of a retry; a key reused for a different request is refused, not silently answered."""
+    differing = [f for f in REQUEST_FIELDS if getattr(existing, f) != getattr(retried, f)]
+    if differing:
+        raise IdempotencyKeyReused(fields=[f.removesuffix("_id") for f in differing])
+    return existing
 
 
 def _accepting_role(actor: Any) -> str:
