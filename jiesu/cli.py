@@ -19,6 +19,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("model", "model", "训练、评估、列出、启用分类模型（train/eval/list/activate）。Train and manage models."),
     ("index", "index", "重建并单查重索引（index rebuild，受理时自动增量更新）。Rebuild the duplicate index."),
     ("kb", "kb", "知识库与相似案例检索（eval/import/reindex）。Knowledge base and retrieval."),
+    ("calls", "calls", "话单：导入呼叫中心通话记录（calls import FILE [--source NAME]）。Import call records."),
     ("figures", "figures", "指标：某期间全部指标（--from --to --unit --group-by --json）；refresh/rebuild 维护日汇总。Figures."),
     ("partitions", "partitions", "按月分区（PostgreSQL）：预建、列出、归档、检查。Monthly partitions."),
     ("check", "check", "检查配置是否完整。Check the configuration."),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jiesu.intelligence",
     "jiesu.knowledge",
     "jiesu.notify",
+    "jiesu.calls",
     "jiesu.evaluation",
     "jiesu.api",
     "jiesu.web",

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     KNOWLEDGE_VIEW = "knowledge:view"
     KNOWLEDGE_EDIT = "knowledge:edit"
     KNOWLEDGE_PUBLISH = "knowledge:publish"
+    CALLS_IMPORT = "calls:import"  # the call centre's records (a feed's account, or the administrator)
 
 
 # Configuration (the admin site): what superuser status grants, city-wide, besides the roles a user holds.
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.STATS_VIEW,
             Perm.KNOWLEDGE_EDIT,
             Perm.KNOWLEDGE_PUBLISH,
+            Perm.CALLS_IMPORT,
         }
     ),
 }
