@@ -1,18 +1,21 @@
-"""Figures over HTTP: `GET /api/v1/figures` (every figure with value, numerator and denominator) and the tickets
-behind a figure. Scope as everywhere: a unit sees its own figures and the city's totals."""
+"""Figures over HTTP: `GET /api/v1/figures` (every figure with value, numerator and denominator), the tickets
+behind a figure, and the monthly ranking `GET /api/v1/rankings`. Scope as everywhere: a unit sees its own
+figures and the city's totals (and, of the ranking, its own entry and the published red and black lists)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
 
 from jiesu.api.auth import AUTH, actor_of
 from jiesu.api.schemas import ErrorOut
+from jiesu.core import clock
 from jiesu.core.errors import NotFound, ValidationFailed
-from jiesu.evaluation import present, queries, registry
-from jiesu.evaluation.periods import period_from
+from jiesu.evaluation import present, queries, registry, scoring
+from jiesu.evaluation.periods import month_of, parse_month, period_from
 
 router = Router(auth=AUTH, tags=["考核评价 figures"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -60,3 +63,14 @@ def figure_tickets(request: HttpRequest, code: str) -> dict[str, Any]:
     rows = tickets.order_by("-created_at", "-id").values_list("number", flat=True)[(page - 1) * PAGE:page * PAGE]
     return {"figure": code, "part": part, "items": items, "visible": tickets.count(), "page": page,
             "tickets": list(rows)}
+
+
+@router.get("/rankings", response={200: dict, **ERRORS}, summary="单位月度综合评分与排名（红榜、黑榜）",
+            description="参数 month=YYYY-MM（默认本月）。已结束的月份读取存档的排名（不再变化），本月实时计算；"
+                        "change 为较上月上升的名次。热线中心统计人员看到全部单位；其他单位只看到本单位的得分与名次，"
+                        "以及各组红榜、黑榜。")
+def rankings(request: HttpRequest) -> dict[str, Any]:
+    month = request.GET.get("month") or None
+    period = parse_month(month) if month else month_of(timezone.localtime(clock.now()).date())
+    scope = queries.scope_for(actor_of(request))
+    return present.ranking_dict(scoring.ranking_for(period), scope.units)

@@ -123,6 +123,7 @@ class RankingEntry(models.Model):
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     figures = models.JSONField(default=dict)  # code → [numerator, denominator]
     list = models.CharField(max_length=5, blank=True)  # "red", "black" or ""
+    previous_rank = models.PositiveSmallIntegerField(null=True, blank=True)  # last month's, as read when closed
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ranking", "unit", "group"], name="ranking_entry_unique")]

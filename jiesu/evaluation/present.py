@@ -63,3 +63,44 @@ def table_dict(table: FigureTable, *, links: bool = True) -> dict[str, Any]:
                     "figures": {code: _one(table, v, links=links, group_key=g.key) for code, v in g.values.items()}}
                    for g in table.groups],
     }
+
+
+def entry_dict(entry: Any, *, details: bool = True) -> dict[str, Any]:
+    """One unit's line of a ranking; without ``details`` (another unit on the lists) only name, rank, score."""
+    out: dict[str, Any] = {"unit": entry.unit_code, "unit_name": entry.unit_name, "group": entry.group,
+                           "rank": entry.rank, "score": None if entry.score is None else float(entry.score),
+                           "list": entry.list, "previous_rank": entry.previous_rank, "change": entry.change}
+    if details:
+        out["not_ranked_reason"] = entry.reason
+        out["figures"] = {code: {"numerator": num, "denominator": den,
+                                 "value": round(num / den, 6) if den and code.endswith("_rate") else
+                                 (den if not code.endswith("_rate") else None)}
+                          for code, (num, den) in entry.figures.items()}
+    return out
+
+
+def ranking_dict(result: Any, units: frozenset[int] | None = None) -> dict[str, Any]:
+    """A month's ranking; ``units`` (a unit's own scope) limits the details to those units, while the red and
+    black lists are shown to everyone (they are published in the circular)."""
+    from jiesu.evaluation.scoring import BLACK, GROUPS, RED
+
+    scheme = result.scheme
+    visible = [e for e in result.entries if units is None or e.unit_id in units]
+    return {
+        "month": f"{result.period.start:%Y-%m}", "closed": result.stored,
+        "computed_at": result.computed_at.isoformat() if result.computed_at else None,
+        "previous_closed": result.previous_stored,
+        "scheme": {"name": scheme.name, "valid_from": scheme.valid_from.isoformat(),
+                   "weights": {"response_rate": float(scheme.weight_response),
+                               "resolution_rate": float(scheme.weight_resolution),
+                               "satisfaction_rate": float(scheme.weight_satisfaction)},
+                   "points": {"overdue": float(scheme.points_overdue), "adjudication_refused":
+                              float(scheme.points_refused), "returns_unjustified": float(scheme.points_unjustified),
+                              "praise": float(scheme.points_praise), "praise_cap": float(scheme.praise_cap)},
+                   "minimum_assignments": scheme.minimum_assignments, "list_size": scheme.list_size},
+        "groups": [{"code": g.code, "label": str(g.label),
+                    "entries": [entry_dict(e) for e in visible if e.group == g.code],
+                    "red": [entry_dict(e, details=False) for e in result.of_group(g.code) if e.list == RED],
+                    "black": [entry_dict(e, details=False) for e in result.of_group(g.code) if e.list == BLACK]}
+                   for g in GROUPS],
+    }

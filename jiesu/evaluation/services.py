@@ -1,0 +1,89 @@
+"""Changes of evaluation's state: each with an explicit actor, in one transaction, writing one event.
+
+`close_month` stores a month's ranking so that it never moves (the circular and next month's change read it);
+`save_scheme` records an edit of the scoring scheme (the admin calls it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from jiesu.core import clock
+from jiesu.core.errors import Conflict, PermissionDeniedError, ValidationFailed
+from jiesu.core.events import record_event
+from jiesu.core.permissions import Perm
+from jiesu.core.scope import configuration_role, scope_of
+from jiesu.evaluation import facts, scoring
+from jiesu.evaluation.models import Ranking, RankingEntry, Scheme
+from jiesu.evaluation.periods import Period
+
+
+def _require_city_stats(actor: Any) -> str:
+    """Closing a month is the centre's: city-wide 统计查看; returns the role it is done in. ``None`` is the
+    system (command line, tasks)."""
+    if actor is None:
+        return ""
+    scope = scope_of(actor, Perm.STATS_VIEW)
+    if not scope.city_wide:
+        raise PermissionDeniedError("只有热线中心的统计人员可以结束月度排名。")
+    return min(scope.roles, default="")
+
+
+def close_month(actor: Any, month: Period) -> Ranking:
+    """Stores the month's ranking as computed now (after bringing the figures up to date). Only a month that is
+    over can be closed, and only once."""
+    role = _require_city_stats(actor)
+    if not month.is_month:
+        raise ValidationFailed("只能结束整月的排名。", field_errors={"month": ["格式：YYYY-MM。"]})
+    today = clock.now().astimezone(month.since.tzinfo).date()
+    if month.end >= today:
+        raise ValidationFailed(f"{month.label()}尚未结束，不能结束排名。", field_errors={"month": ["月份尚未结束。"]})
+    facts.refresh()
+    with transaction.atomic():
+        if Ranking.objects.select_for_update().filter(month=month.start).exists():
+            raise Conflict(f"{month.label()}的排名已经结束，不能再改。")
+        result = scoring.compute_ranking(month)
+        previous, _ = scoring._previous_ranks(month)
+        ranking = Ranking.objects.create(month=month.start, scheme=result.scheme if result.scheme.pk else None,
+                                         computed_at=clock.now(),
+                                         computed_by=actor if getattr(actor, "pk", None) else None)
+        RankingEntry.objects.bulk_create([
+            RankingEntry(ranking=ranking, unit_id=e.unit_id, group=e.group, rank=e.rank, score=e.score,
+                         figures={c: [v[0], v[1]] for c, v in e.figures.items()}, list=e.list,
+                         previous_rank=previous.get((e.unit_id, e.group)))
+            for e in result.entries])
+        ranked = sum(1 for e in result.entries if e.rank is not None)
+        record_event(subject_type="ranking", subject_id=ranking.pk, action="close_month", actor=actor,
+                     actor_role=role,
+                     data={"month": f"{month.start:%Y-%m}", "entries": len(result.entries), "ranked": ranked,
+                           "scheme": ranking.scheme_id})
+    return ranking
+
+
+SCHEME_FIELDS = ("name", "valid_from", "weight_response", "weight_resolution", "weight_satisfaction",
+                 "points_overdue", "points_refused", "points_unjustified", "points_praise", "praise_cap",
+                 "minimum_assignments", "list_size")
+
+
+def _state(scheme: Scheme | None) -> dict[str, str]:
+    if scheme is None or scheme.pk is None:
+        return {}
+    return {k: str(v) for k, v in model_to_dict(scheme, fields=SCHEME_FIELDS).items()}
+
+
+@transaction.atomic
+def save_scheme(actor: Any, scheme: Scheme, reason: str = "") -> Scheme:
+    """Saves a new or edited scheme. A scheme that scored a closed month stays as it was for that month (the
+    stored ranking keeps its scores); the edit applies to the months not yet closed."""
+    if sum((scheme.weight_response, scheme.weight_resolution, scheme.weight_satisfaction)) <= 0:
+        raise ValidationFailed("权重之和必须大于 0。", field_errors={"weight_response": ["权重之和必须大于 0。"]})
+    before = _state(Scheme.objects.filter(pk=scheme.pk).first() if scheme.pk else None)
+    scheme.save()
+    after = _state(scheme)
+    if before != after:
+        record_event(subject_type="scheme", subject_id=scheme.pk, action="changed" if before else "created",
+                     actor=actor, actor_role=configuration_role(actor), before=before, after=after, reason=reason)
+    return scheme
