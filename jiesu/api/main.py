@@ -55,6 +55,7 @@ def _add_routers() -> None:
     from jiesu.api.catalog import router as catalog_router
     from jiesu.api.suggest import router as suggest_router
     from jiesu.api.tickets import router as tickets_router
+    from jiesu.calls.api import router as calls_router
     from jiesu.evaluation.api import router as evaluation_router
     from jiesu.knowledge.api import router as knowledge_router
 
@@ -64,6 +65,7 @@ def _add_routers() -> None:
     api.add_router("/", suggest_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/", calls_router)
 
 
 _add_routers()

@@ -94,7 +94,8 @@ class Checker:
     """Checks records against the lines (channels) known now; remembers call ids seen, so a file's repeated
     call id is refused on its second row."""
 
-    def __init__(self) -> None:
+    def __init__(self, repeated: str = "呼叫编号与第 {} 行重复") -> None:
+        self.repeated = repeated
         phone_lines = Channel.objects.filter(is_active=True).filter(code=ROOT_LINE) | Channel.objects.filter(
             is_active=True, parent__code=ROOT_LINE)
         self.lines: dict[str, int] = {}
@@ -126,7 +127,7 @@ class Checker:
         survey = self._survey(values["survey"], reasons)
         reasons += self._order(times)
         if values["call_id"] and values["call_id"] in self.seen:
-            reasons.append(f"呼叫编号与第 {self.seen[values['call_id']]} 行重复")
+            reasons.append(self.repeated.format(self.seen[values["call_id"]]))
         if reasons:
             return reasons
         self.seen[values["call_id"]] = line

@@ -33,7 +33,7 @@ class ImportResult:
     event_id: int | None = None
 
 
-def _check_actor(actor: Any) -> None:
+def require_import(actor: Any) -> None:
     """``None`` is the system (the command line run by the operator of the server)."""
     if actor is not None and not has_perm(actor, Perm.CALLS_IMPORT):
         raise PermissionDeniedError()
@@ -43,7 +43,7 @@ def import_calls(actor: Any, rows: Sequence[CallRecord], source: str = DEFAULT_S
                  progress: Progress | None = None, note: str = "") -> ImportResult:
     """Stores the records not yet imported from ``source``, in one transaction with one event (none when every
     call was already there). Records are checked already (`records.Checker`)."""
-    _check_actor(actor)
+    require_import(actor)
     source = (source or "").strip()
     if not source or len(source) > 40:
         raise ValidationFailed("来源名称应为 1–40 个字符。", field_errors={"source": ["1–40 个字符"]})
