@@ -8,7 +8,7 @@ and dropped here), migrations, a minimal city (units, an operator and a dispatch
 then gunicorn (gthread workers) on 127.0.0.1 and N client threads that each repeat: POST /tickets, then
 POST /tickets/{number}/actions/dispatch. Prints one JSON object per database: tickets per second (created and
 dispatched), p50/p95 latency of each call and of the pair. Loopback only; bounded in time; stops its server.
-Needs gunicorn (`pip install -e .[bench]`).
+Needs gunicorn (a main dependency: `pip install -e .`).
 
 `--root DIR` serves another checkout of jiesu (with its own `.venv`); `--compare DIR` measures that checkout
 (the baseline) and this one alternately, the same load on the same machine, `--rounds` times, the order of the
@@ -267,7 +267,7 @@ def main() -> None:
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     for tree in [Path(args.root)] + ([Path(args.compare)] if args.compare else []):
         if not (tree / ".venv/bin/gunicorn").exists():
-            sys.exit(f"gunicorn is missing in {tree}: .venv/bin/pip install -e '.[bench]'")
+            sys.exit(f"gunicorn is missing in {tree}: .venv/bin/pip install -e .")
     if args.compare:
         compare(args, databases)
         return

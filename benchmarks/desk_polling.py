@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8094)
     args = parser.parse_args()
     if not (BIN / "gunicorn").exists():
-        sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[bench]'")
+        sys.exit("gunicorn is missing: .venv/bin/pip install -e .")
     var = tempfile.mkdtemp(prefix="jiesu-polling-")
     env = {**os.environ, "JIESU_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "jiesu.settings"}
     env.pop("JIESU_DATABASE_URL", None)

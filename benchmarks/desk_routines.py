@@ -17,7 +17,7 @@ content, address, the reply): those are pasted, and their typing time at --wpm C
 reported apart (an operator types while the caller speaks). Words typed to find a category count one input
 per character (with an input method it is more). Time is wall time from the first input to the page confirming
 the save. Prints JSON: per role the inputs and seconds per ticket (mean, max) and the slowest steps.
-Loopback only; bounded; stops its server. Needs gunicorn (`pip install -e .[bench]`) and Chromium.
+Loopback only; bounded; stops its server. Needs gunicorn (a main dependency: `pip install -e .`) and Chromium.
 """
 
 from __future__ import annotations
@@ -318,7 +318,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8093)
     args = parser.parse_args()
     if not (BIN / "gunicorn").exists():
-        sys.exit("gunicorn is missing: .venv/bin/pip install -e '.[bench]'")
+        sys.exit("gunicorn is missing: .venv/bin/pip install -e .")
     from playwright.sync_api import sync_playwright
 
     var = tempfile.mkdtemp(prefix="jiesu-routines-")

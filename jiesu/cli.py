@@ -7,7 +7,7 @@ import sys
 
 COMMANDS: list[tuple[str, str, str]] = [
     # (jiesu sub-command, Django management command, what it does)
-    ("serve", "serve", "启动网页服务（默认 http://127.0.0.1:8000）。Serve the web application."),
+    ("serve", "serve", "启动网页服务：gunicorn（默认 http://127.0.0.1:8000）；--dev 为开发服务器。Serve the web application."),
     ("migrate", "migrate", "创建或升级数据库结构。Create or upgrade the database tables."),
     ("demo", "demo", "载入演示城市四平市（单位、区划、账号、工单）；--list 列出演示账号。Load the demo city."),
     ("createuser", "createuser", "新建用户并授予某单位的角色。Create a user with a role in a unit."),

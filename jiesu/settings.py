@@ -108,7 +108,10 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("JIESU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'jiesu.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Each server thread keeps at most one connection for CONN_MAX_AGE seconds, checked before reuse; a server holds
+# at most workers × threads of them (`jiesu serve` prints it; docs/dev/decisions/database-connections.md).
+DB_CONN_MAX_AGE = int(os.environ.get("JIESU_DB_CONN_MAX_AGE", "60") or 0)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the server and background tasks share the embedded database.
     DATABASES["default"]["OPTIONS"] = {
@@ -117,10 +120,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif _pool_size := int(os.environ.get("JIESU_DB_POOL_SIZE", "0") or 0):
+    # Opt-in: psycopg's pool, shared by a process's threads (at most this many connections a process).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
 # A streaming replica of the primary for read-only analytics (figures, searches, exports: jiesu.core.replica);
 # reads elsewhere and all writes go to the primary. In tests the alias mirrors the primary.
 if _replica_url := os.environ.get("JIESU_REPLICA_DATABASE_URL"):
-    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=DB_CONN_MAX_AGE,
+                                                 conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["jiesu.core.replica.ReplicaRouter"]
 JIESU_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("JIESU_REPLICA_MAX_LAG_SECONDS", "300"))

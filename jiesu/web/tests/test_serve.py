@@ -1,0 +1,98 @@
+"""`jiesu serve`: gunicorn by default (workers from the cores, one database connection a thread, an access log
+without query strings), Django's auto-reloading server with --dev."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from jiesu.web import server
+from jiesu.web.server import ServerOptions, default_workers, env_int, gunicorn_argv
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 3), (4, 5), (8, 9), (64, 9)])
+def test_workers_follow_the_cores_within_bounds(cores: int, workers: int) -> None:
+    assert default_workers(cores) == workers
+
+
+def test_the_command_line_bounds_connections_and_logs_no_query_string() -> None:
+    options = ServerOptions(host="::1", port=9000, workers=3, threads=4, pid_file="/run/jiesu.pid")
+    argv = gunicorn_argv(options)
+    assert argv[argv.index("--bind") + 1] == "[::1]:9000"
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--pid") + 1] == "/run/jiesu.pid"
+    assert options.connections() == 12
+    log_format = argv[argv.index("--access-logformat") + 1]
+    assert "%(U)s" in log_format and "%(r)s" not in log_format and "%(q)s" not in log_format
+
+
+def test_a_bad_number_in_the_environment_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIESU_WORKERS", "many")
+    with pytest.raises(ImproperlyConfigured, match="JIESU_WORKERS"):
+        env_int("JIESU_WORKERS", 0)
+
+
+def test_dev_runs_the_reloading_development_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple] = []
+    monkeypatch.setattr("jiesu.web.management.commands.serve.call_command", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(server.os, "execv", lambda *a: pytest.fail("gunicorn must not start with --dev"))
+    call_command("serve", "--dev", "--port", "8123")
+    assert calls == [("runserver", "127.0.0.1:8123", "--insecure")]
+
+
+def test_options_and_environment_reach_gunicorn(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[ServerOptions] = []
+    monkeypatch.setenv("JIESU_THREADS", "6")
+    monkeypatch.setattr("jiesu.web.management.commands.serve.run", started.append)
+    call_command("serve", "--workers", "2", "--port", "8124")
+    assert (started[0].workers, started[0].threads, started[0].port, started[0].connections()) == (2, 6, 8124, 12)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, deadline: float) -> tuple[int, bytes]:
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_gunicorn_serves_the_api_and_static_files(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("JIESU_")},
+           "JIESU_VAR_DIR": str(tmp_path), "JIESU_WARM_UP": "0", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "jiesu.cli", "serve", "--port", str(port), "--workers", "1",
+                                "--threads", "2"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        assert _get(port, "/api/v1/health?q=13812345678", deadline) == (200, b'{"status": "ok"}')
+        status, body = _get(port, "/static/jiesu/app.js", deadline)
+        assert status == 200 and body
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=60)[0].decode()
+    assert "gthread" in output and '"GET /api/v1/health" 200' in output
+    assert "13812345678" not in output
