@@ -53,11 +53,15 @@ def event_source(name: str, subject_type: str) -> Source:
     return Source(name, changed, lambda: Event.objects.aggregate(m=Max("id"))["m"] or 0)
 
 
-def id_source(name: str, model: Any) -> Source:
-    """Rows that never change once written (call records): new ids are the only change."""
+def id_source(name: str, model: Any, written_at: str | None = None) -> Source:
+    """Rows that never change once written (call records): new ids are the only change. With ``written_at``
+    (the field holding when a row was written), rows of the last minute are looked at again, as for events."""
     def changed(state: FactState) -> tuple[set[int], int]:
-        ids = list(model.objects.filter(pk__gt=state.last_id).values_list("pk", flat=True))
-        return set(ids), max(ids, default=state.last_id)
+        condition = Q(pk__gt=state.last_id)
+        if written_at and state.last_run_at is not None:
+            condition |= Q(**{f"{written_at}__gte": state.last_run_at - OVERLAP})
+        ids = list(model.objects.filter(condition).values_list("pk", flat=True))
+        return set(ids), max([*ids, state.last_id])
 
     return Source(name, changed, lambda: model.objects.aggregate(m=Max("pk"))["m"] or 0)
 

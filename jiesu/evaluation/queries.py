@@ -220,6 +220,8 @@ def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part:
     from jiesu.tickets.queries import visible_tickets
 
     figure = get(code)
+    if not figure.drill_down:  # its items are not tickets (call records)
+        raise NotFound("该指标的条目不是工单，没有工单清单。")
     rows = Fact.objects.filter(figure=code, day__gte=period.start, day__lte=period.end)
     rows = rows.filter(num__gt=0, num_day__lte=period.end) if part == "numerator" else rows.filter(den__gt=0)
     if scope.units is not None and figure.unit_level:

@@ -50,7 +50,29 @@ def _inputs(rng: random.Random, action: str, ticket: Ticket) -> dict[str, Any]:
     return choices[action]
 
 
+def _calls(rng: random.Random, moment: Any) -> None:
+    """A few call records of the last hours (some sent again), as a live feed would post them."""
+    from jiesu.calls import services as calls
+    from jiesu.calls.records import Checker
+
+    checker, records = Checker(), []
+    for _ in range(rng.randint(1, 4)):
+        offered = moment - timedelta(minutes=rng.randint(1, 600))
+        wait = timedelta(seconds=rng.choice([2, 10, 14, 15, 16, 30, 90]))
+        answered = offered + wait if rng.random() < 0.7 else None
+        record = checker.check({"call_id": str(rng.randint(1, 60)), "line": rng.choice(["12345", "12315", "12369"]),
+                                "caller": "13812345678", "offered_at": offered, "answered_at": answered,
+                                "ended_at": (answered or offered + wait) + timedelta(seconds=rng.randint(0, 300)),
+                                "survey": rng.choice(["", "满意", "基本满意", "不满意"])})
+        if not isinstance(record, list):
+            records.append(record)
+    calls.import_calls(None, records)
+
+
 def _step(rng: random.Random, city: Any) -> None:
+    if rng.random() < 0.1:
+        _calls(rng, clock.now())
+        return
     if rng.random() < 0.25 or not Ticket.objects.exists():
         kind = rng.choice(["complaint", "help", "consultation", "praise"])
         services.accept(city.operator, city.ticket_data(kind=kind, channel=rng.choice(["phone", "web"]),
@@ -111,3 +133,4 @@ def test_incremental_and_rebuilt_facts_equal_the_naive_figures(city, seed):
     from jiesu.evaluation.models import Fact
 
     assert Fact.objects.values("figure").distinct().count() >= 8  # the histories reach many figures
+    assert Fact.objects.filter(source="calls").values("figure").distinct().count() == 5  # and every call figure
