@@ -43,9 +43,11 @@ def read_or_create_secret_key(var_dir: Path) -> str:
     return key
 
 
+# JIESU_ENV=production: secure defaults below, and a start refuses what is unsafe (jiesu.core.security_checks).
+JIESU_PRODUCTION = os.environ.get("JIESU_ENV", "").strip().lower() == "production"
 DEBUG = env_bool("JIESU_DEBUG", False)
 SECRET_KEY = read_or_create_secret_key(VAR_DIR)
-ALLOWED_HOSTS = env_list("JIESU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list("JIESU_ALLOWED_HOSTS", [] if JIESU_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("JIESU_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jiesu.web.sessions.IdleSessionMiddleware",  # signs out after SESSION_IDLE_SECONDS without the user's requests
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiesu.core.middleware.RequestIdMiddleware",
@@ -273,9 +276,25 @@ LOGGING = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("JIESU_SECURE_COOKIES", False)
+# Behind TLS (production): cookies only over HTTPS, HSTS, http redirected to https. gunicorn takes the scheme
+# from the proxy's X-Forwarded-Proto only when the proxy is in JIESU_FORWARDED_ALLOW_IPS (loopback by default).
+SESSION_COOKIE_SECURE = env_bool("JIESU_SECURE_COOKIES", JIESU_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_SSL_REDIRECT = env_bool("JIESU_SSL_REDIRECT", JIESU_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]  # the proxy's and the monitor's health check on plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("JIESU_HSTS_SECONDS", "") or (365 * 24 * 3600 if JIESU_PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JIESU_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("JIESU_HSTS_PRELOAD", False)
+# Preloading is the domain owner's submission to the browsers' list, not a setting of ours to impose.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the public ask widget is exempt (it is made to be framed); CSP frame-ancestors too
+# Staff sessions: at most a shift (JIESU_SESSION_MAX_SECONDS, 12 h), and they end after
+# JIESU_SESSION_IDLE_SECONDS (30 min) without a request of the user's; a desk's polls do not count
+# (jiesu.web.sessions.IdleSessionMiddleware).
+SESSION_COOKIE_AGE = env_positive_int("JIESU_SESSION_MAX_SECONDS", 12 * 3600)
+SESSION_IDLE_SECONDS = env_positive_int("JIESU_SESSION_IDLE_SECONDS", 30 * 60)
 
 # A strict Content-Security-Policy on every response (jiesu.core.middleware): scripts and styles only from our
 # own static files, no inline code, no style attributes, nothing from other hosts.

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
         from django.db.models.signals import post_migrate
 
-        from jiesu.core import partitions
+        from jiesu.core import partitions, security_checks  # noqa: F401 (registers the production checks)
 
         post_migrate.connect(_install_config_triggers, sender=self, dispatch_uid="core:config_triggers")
         partitions.register("core_event", "occurred_at")  # by month on PostgreSQL (migration 0006)

@@ -22,6 +22,7 @@ from jiesu.tickets import bulk, marks, queries
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import State
 from jiesu.web.desks import DESKS, Desk, queue_tabs
+from jiesu.web.sessions import passive
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -94,6 +95,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/tickets/desk.html", context)
 
 
+@passive
 @login_required
 def desk_counts(request: HttpRequest, slug: str) -> HttpResponse:
     """The queue tabs alone, polled by the desk page so the counts stay live. The page sends the stamp it has;

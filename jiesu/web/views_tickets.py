@@ -24,6 +24,7 @@ from jiesu.tickets.models import Ticket
 from jiesu.tickets.photos import device_place
 from jiesu.tickets.states import Action
 from jiesu.web.action_forms import ActionForm, data_from_post, form_for
+from jiesu.web.sessions import passive
 from jiesu.web.ticket_page import assignments_of, page_context
 
 
@@ -40,6 +41,7 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/tickets/ticket.html", page_context(request.user, ticket))
 
 
+@passive
 @login_required
 def ticket_clocks(request: HttpRequest, number: str) -> HttpResponse:
     """The assignments and their deadlines alone, polled by the page so the working time left keeps counting."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from jiesu.core.security_checks import serving_errors
 from jiesu.web.server import ServerOptions, default_workers, env_int, run
 
 
@@ -36,10 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--pid-file", default=env("JIESU_PID_FILE", ""), help="JIESU_PID_FILE")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        for error in serving_errors(options["host"]):
+            raise CommandError(f"{error.msg} {error.hint}")
         if options["dev"]:
             call_command("runserver", f"{options['host']}:{options['port']}", "--insecure")
             return
-        self.check(display_num_errors=False)
+        # In production (JIESU_ENV=production) the deploy checks too: an unsafe setting stops the start here.
+        self.check(display_num_errors=False, include_deployment_checks=settings.JIESU_PRODUCTION)
         server = ServerOptions(
             host=options["host"], port=options["port"], workers=options["workers"], threads=options["threads"],
             timeout=options["timeout"], graceful_timeout=options["graceful_timeout"],
