@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("calls", "calls", "话单：导入呼叫中心通话记录（calls import FILE [--source NAME]）。Import call records."),
     ("figures", "figures", "指标：某期间全部指标（--from --to --unit --group-by --json）；refresh/rebuild 维护日汇总。Figures."),
     ("ranking", "ranking", "单位月度综合评分与排名、红榜黑榜（--month --close --json）。Unit ranking."),
+    ("report", "report", "月度通报：report monthly --month 2026-11 --out 通报.xlsx|通报.pdf。Monthly circular."),
     ("partitions", "partitions", "按月分区（PostgreSQL）：预建、列出、归档、检查。Monthly partitions."),
     ("check", "check", "检查配置是否完整。Check the configuration."),
     ("collectstatic", "collectstatic", "收集静态文件供生产部署。Collect static files for deployment."),

@@ -14,6 +14,8 @@ DECIMAL = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF6")
 RED_FILL = PatternFill("solid", fgColor="FDE2E2")
 GREEN_FILL = PatternFill("solid", fgColor="E2F4E8")
+AMBER_FILL = PatternFill("solid", fgColor="FFF3CD")
+FILLS = {"red": RED_FILL, "green": GREEN_FILL, "amber": AMBER_FILL}  # the PDF helper's highlight names
 THIN = Side(style="thin", color="CED4DA")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE_FONT = Font(size=14, bold=True)
