@@ -87,3 +87,27 @@ def period_from(start: str | None, end: str | None, *, today: date | None = None
     first = parse_day(start, "from") if start else today.replace(day=1)
     last = parse_day(end, "to") if end else max(today, first)
     return Period(first, last)
+
+
+def week_of(day: date) -> Period:
+    """The week (Monday to Sunday) holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return Period(monday, monday + timedelta(days=6))
+
+
+PERIOD_KINDS = ("month", "week", "day", "range")
+
+
+def period_of_kind(kind: str, on: str | None, start: str | None = None, end: str | None = None, *,
+                   today: date | None = None) -> Period:
+    """The period a page's filter names: the month, week or day holding ``on`` (a day, or YYYY-MM for a month;
+    default today), or the days ``start``–``end`` for ``range``."""
+    today = today or timezone.localtime(clock.now()).date()
+    if kind == "range":
+        return period_from(start or None, end or None, today=today)
+    if kind not in PERIOD_KINDS:
+        raise ValidationFailed(f"统计周期“{kind}”无效。", field_errors={"period": ["可选：月、周、日、自定义。"]})
+    if kind == "month" and on and MONTH.match(on.strip()):
+        return parse_month(on)
+    day = parse_day(on, "on") if on else today
+    return {"month": month_of, "week": week_of, "day": lambda d: Period(d, d)}[kind](day)

@@ -9,8 +9,8 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from jiesu.core.permissions import Perm
-from jiesu.core.scope import has_perm
+from jiesu.core.permissions import Perm, Role
+from jiesu.core.scope import has_perm, scope_of
 from jiesu.web.desks import DESKS
 
 
@@ -52,10 +52,18 @@ def _operators(user: Any) -> bool:
     return has_perm(user, Perm.TICKET_CREATE)
 
 
+def _unit_staff(user: Any) -> bool:
+    """Staff of a unit (not the centre): their own unit's figures page."""
+    scope = scope_of(user, Perm.TICKET_VIEW)
+    return not scope.city_wide and not scope.empty
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("首页"), "web:home", _("工作台"), _everyone, "⌂"),
     NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
     *[_desk_item(slug) for slug in ("dispatch", "unit", "supervision", "followup", "adjudication", "overview")],
+    NavItem(_("统计分析"), "evaluation:dashboard", _("考核评价"), _perm(Perm.STATS_VIEW), "▲"),
+    NavItem(_("本单位指标"), "evaluation:own_unit", _("考核评价"), _unit_staff, "◎"),
     NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
     NavItem(_("审核与过期提醒"), "knowledge:review", _("知识库"), _kb_editors, "✓"),
     NavItem(_("政策找人"), "knowledge:benefits", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☺"),
@@ -98,3 +106,15 @@ def _url(target: str) -> str | None:
         return reverse(target)
     except NoReverseMatch:
         return None
+
+
+# The page a role lands on after signing in (others: the home page with their role cards).
+LANDING: dict[str, str] = {Role.ANALYST: "evaluation:dashboard"}
+
+
+def landing_url(user: Any) -> str | None:
+    roles = user.roles()
+    for role, target in LANDING.items():
+        if role in roles and (url := _url(target)) is not None:
+            return url
+    return None

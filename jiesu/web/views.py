@@ -20,6 +20,7 @@ from jiesu.core.scope import has_perm
 from jiesu.org.models import Membership, User
 from jiesu.org.queries import memberships_of, units_reached
 from jiesu.web.forms import LoginForm
+from jiesu.web.navigation import landing_url
 from jiesu.web.role_cards import ROLE_CARDS, queue_counts
 
 FAVICON = Path(__file__).parent / "static" / "jiesu" / "favicon.ico"
@@ -29,6 +30,9 @@ class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user) or super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

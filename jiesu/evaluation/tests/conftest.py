@@ -67,3 +67,15 @@ class Story:
 @pytest.fixture
 def story(city: City) -> Callable[..., Story]:  # noqa: F811
     return lambda **ticket: Story(city, **ticket)
+
+
+@pytest.fixture
+def history(city: City) -> tuple[Any, Any]:  # noqa: F811
+    """Two tickets dispatched on the fixed Monday and signed for: one to the heating company, one to 城管局."""
+    heat = services.accept(city.operator, city.ticket_data())
+    services.dispatch(city.dispatcher, heat.number, lead_unit="heating")
+    services.sign(city.heating_handler, heat.number)
+    urban = services.accept(city.operator, city.ticket_data(title="占道经营"))
+    services.dispatch(city.dispatcher, urban.number, lead_unit="urban")
+    services.sign(city.urban_handler, urban.number)
+    return heat, urban

@@ -10,21 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from jiesu.api.tests.conftest import expect
-from jiesu.tickets import services
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
-
-
-@pytest.fixture
-def history(city):  # type: ignore[no-untyped-def]
-    heat = services.accept(city.operator, city.ticket_data())
-    services.dispatch(city.dispatcher, heat.number, lead_unit="heating")
-    services.sign(city.heating_handler, heat.number)
-    urban = services.accept(city.operator, city.ticket_data(title="占道经营"))
-    services.dispatch(city.dispatcher, urban.number, lead_unit="urban")
-    services.sign(city.urban_handler, urban.number)
-    return heat, urban
 
 
 def test_figures_come_with_numerator_denominator_and_links(apis, history):

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from jiesu.evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("unit/", views.own_unit, name="own_unit"),
+    path("units/<str:code>/", views.unit_page, name="unit"),
+    path("tickets/", views.figure_tickets, name="tickets"),
+]

@@ -1,0 +1,142 @@
+"""The figures pages: the dashboard (统计分析, for 统计查看), each unit's own page against the city's, and the
+tickets behind a figure's numerator or denominator. Views read the filter, ask `pages` and render; every figure
+comes from the engine (`queries.compute`) and the scope from `queries.scope_for`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from jiesu.core.errors import NotFound, PermissionDeniedError, ValidationFailed
+from jiesu.core.permissions import Perm
+from jiesu.core.scope import has_perm, scope_of
+from jiesu.evaluation import pages, queries, registry
+from jiesu.evaluation.periods import period_from
+from jiesu.evaluation.queries import FigureScope
+from jiesu.org.models import Unit
+from jiesu.org.queries import memberships_of, visible_units
+
+PAGE_SIZE = 30
+
+
+def _scope(user: Any, unit: str | None, subunits: bool = False) -> FigureScope:
+    """The engine's scope rule as pages answer it: another unit's page is not found (as tickets are)."""
+    try:
+        return queries.scope_for(user, unit or None, subunits)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+
+
+def _filters(request: HttpRequest, unit: str = "") -> pages.Filters:
+    """The filter in the URL; a bad one is said on the page, which shows this month instead."""
+    try:
+        return pages.filters_from(request.GET, unit=unit)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return pages.default_filters(unit)
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    sort = request.GET.get("sort", "assigned")
+    return (sort.removeprefix("-"), sort.startswith("-") or sort == "assigned")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not has_perm(user, Perm.STATS_VIEW):
+        raise PermissionDenied("统计分析页面只对统计查看岗位开放。")
+    f = _filters(request)
+    scope = _scope(user, f.unit, f.subunits)
+    city = scope.is_city
+    count_code = "accepted" if city else "assigned"
+    compared, _table = pages.headline(scope, f.period, pages.CITY_HEADLINE if city else pages.UNIT_HEADLINE)
+    sort, descending = _sort(request)
+    context = {
+        "filters": f, "scope": scope, "headline": compared, "trend": pages.trend(scope, f.period, count_code),
+        "breakdowns": [pages.breakdown(scope, f.period, "category", count_code, "按诉求大类"),
+                       pages.breakdown(scope, f.period, "region", count_code, "按区县")],
+        "units": pages.unit_table(scope, f.period, f, sort, descending),
+        "unit_choices": visible_units(user).filter(is_active=True).order_by("path"),
+        "periods": pages.periods_menu(f), "ranking": None,
+    }
+    return render(request, "evaluation/dashboard.html", context)
+
+
+@login_required
+def own_unit(request: HttpRequest) -> HttpResponse:
+    """本单位指标: the page of the unit the user works in (their first role's unit)."""
+    memberships = memberships_of(request.user)  # type: ignore[arg-type]
+    if not memberships:
+        raise Http404("您没有所属单位。")
+    query = request.GET.urlencode()
+    return redirect(pages.unit_page_path(memberships[0].unit.code) + (f"?{query}" if query else ""))
+
+
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    f = _filters(request, unit=code)
+    scope = _scope(request.user, code, f.subunits)
+    assert scope.unit is not None
+    context = {
+        "filters": f, "scope": scope, "unit": scope.unit,
+        "comparison": pages.unit_against_city(scope, f.period),
+        "trend": pages.trend(scope, f.period, "assigned"),
+        "breakdowns": [pages.breakdown(scope, f.period, "category", "assigned", "按诉求大类")],
+        "has_subunits": Unit.objects.filter(parent=scope.unit).exists(),
+        "periods": pages.periods_menu(f), "rank": None,
+        "city_wide": scope.viewer_city_wide and has_perm(request.user, Perm.STATS_VIEW),
+    }
+    return render(request, "evaluation/unit.html", context)
+
+
+@login_required
+def figure_tickets(request: HttpRequest) -> HttpResponse:
+    """The tickets behind a figure's numerator or denominator (the links of every figure on the pages and in
+    the API), those this user may see, newest first."""
+    g = request.GET
+    code, part = g.get("figure", ""), g.get("part", "denominator")
+    if code not in registry.FIGURES or part not in {"numerator", "denominator"}:
+        raise Http404("没有这项指标。")
+    try:
+        period = period_from(g.get("from") or None, g.get("to") or None)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        period = period_from(None, None)
+    user = request.user
+    scope = _scope(user, g.get("unit"), g.get("subunits", "") in {"1", "on", "true"})
+    try:
+        tickets, items = queries.item_tickets(user, scope, period, code, part, g.get("group_by") or None,
+                                              g.get("key"))
+    except ValidationFailed as exc:
+        raise Http404(str(exc.message)) from exc
+    rows = tickets.select_related("category", "lead_unit").order_by("-created_at", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(g.get("page"))
+    kept = g.copy()
+    kept.pop("page", None)
+    figure = registry.get(code)
+    return render(request, "evaluation/tickets.html", {
+        "figure": figure, "part": part, "period": period, "scope": scope, "items": items, "page": page,
+        "visible": page.paginator.count, "page_query": kept.urlencode(),
+        "part_label": figure.numerator_label if part == "numerator" else (figure.denominator_label or figure.label),
+        "back": _back_link(user, scope, period),
+    })
+
+
+def _back_link(user: Any, scope: FigureScope, period: Any) -> str:
+    """Back to the page the figure was read on: the unit's, the dashboard, or the user's own unit's."""
+    query = f"period=range&from={period.start.isoformat()}&to={period.end.isoformat()}"
+    if scope.unit is not None:
+        return f"{pages.unit_page_path(scope.unit.code)}?{query}"
+    if has_perm(user, Perm.STATS_VIEW) and scope_of(user, Perm.STATS_VIEW).city_wide:
+        return f"{reverse('evaluation:dashboard')}?{query}"
+    return f"{reverse('evaluation:own_unit')}?{query}"
