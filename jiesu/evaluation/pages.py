@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.core import clock
-from jiesu.evaluation import present, queries
+from jiesu.evaluation import present, queries, scoring
 from jiesu.evaluation.periods import PERIOD_KINDS, Period, month_of, period_of_kind
 from jiesu.evaluation.queries import FigureScope, FigureTable, FigureValue
 from jiesu.evaluation.registry import COUNT, MEAN, RATE, Figure, get
@@ -263,3 +263,56 @@ def unit_against_city(scope: FigureScope, period: Period) -> UnitComparison:
 def periods_menu(filters: Filters) -> list[tuple[str, str, bool]]:
     labels = {"month": _("按月"), "week": _("按周"), "day": _("按日"), "range": _("自定义")}
     return [(kind, labels[kind], kind == filters.kind) for kind in PERIOD_KINDS]
+
+
+# ---- the monthly ranking (evaluation.scoring) ------------------------------------------------------------------
+
+def ranking_month(period: Period) -> Period:
+    """Rankings are monthly: the period's month if it is one, else the month its last day falls in."""
+    return period if period.is_month else month_of(period.end)
+
+
+@dataclass
+class RankedGroup:
+    label: str
+    ranked: list[Any]  # scoring.Entry, best first
+    unranked: int
+
+
+@dataclass
+class RankingView:
+    month: Period
+    closed: bool
+    groups: list[RankedGroup]
+
+
+def ranking_view(period: Period) -> RankingView:
+    """Every group's ranked units (for those who see every unit), and how many were listed without a rank."""
+    month = ranking_month(period)
+    result = scoring.ranking_for(month)
+    groups = []
+    for group in scoring.GROUPS:
+        entries = result.of_group(group.code)
+        ranked = [e for e in entries if e.rank is not None]
+        groups.append(RankedGroup(str(group.label), ranked, len(entries) - len(ranked)))
+    return RankingView(month, result.stored, groups)
+
+
+@dataclass
+class UnitRank:
+    month: Period
+    closed: bool
+    group: str
+    entry: Any  # scoring.Entry of the unit
+    of: int  # units ranked in its group
+
+
+def unit_rank(unit: Unit, period: Period) -> UnitRank | None:
+    """The unit's own line of the month's ranking (its rank, score, change and list), None if it is in no group."""
+    month = ranking_month(period)
+    result = scoring.ranking_for(month)
+    entry = next((e for e in result.entries if e.unit_id == unit.pk), None)
+    if entry is None:
+        return None
+    ranked = [e for e in result.of_group(entry.group) if e.rank is not None]
+    return UnitRank(month, result.stored, str(scoring.GROUP_BY_CODE[entry.group].label), entry, len(ranked))

@@ -67,7 +67,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                        pages.breakdown(scope, f.period, "region", count_code, "按区县")],
         "units": pages.unit_table(scope, f.period, f, sort, descending),
         "unit_choices": visible_units(user).filter(is_active=True).order_by("path"),
-        "periods": pages.periods_menu(f), "ranking": None,
+        "periods": pages.periods_menu(f),
+        "ranking": pages.ranking_view(f.period) if scope.viewer_city_wide else None,
     }
     return render(request, "evaluation/dashboard.html", context)
 
@@ -93,7 +94,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "trend": pages.trend(scope, f.period, "assigned"),
         "breakdowns": [pages.breakdown(scope, f.period, "category", "assigned", "按诉求大类")],
         "has_subunits": Unit.objects.filter(parent=scope.unit).exists(),
-        "periods": pages.periods_menu(f), "rank": None,
+        "periods": pages.periods_menu(f), "rank": pages.unit_rank(scope.unit, f.period),
         "city_wide": scope.viewer_city_wide and has_perm(request.user, Perm.STATS_VIEW),
     }
     return render(request, "evaluation/unit.html", context)

@@ -131,3 +131,30 @@ def test_bad_figure_links_are_not_found_not_errors(client, analyst, history):
     page(client, analyst, "/figures/tickets/?figure=assigned&part=both", 404)
     page(client, analyst, "/figures/tickets/?figure=assigned&group_by=weather&key=1", 404)
     assert "无效" in page(client, analyst, "/figures/tickets/?figure=assigned&from=2026-99-01")
+
+
+def test_the_ranking_shows_on_the_dashboard_and_the_units_own_line_on_its_page(client, analyst, city, history):
+    html = page(client, analyst, f"{DASHBOARD}?period=month&on=2026-03")
+    assert 'id="ranking"' in html and "公共服务企业" in html and "实时计算" in html
+    assert "未排名" in html  # too few assignments this month: listed, not ranked
+    own = page(client, city.heating_handler, "/figures/units/heating/?period=month&on=2026-03")
+    assert "月度排名" in own and "公共服务企业" in own and "本月未排名" in own
+    assert 'id="ranking"' not in own  # no other unit's line
+
+
+def test_ranked_units_with_their_lists_and_a_units_own_rank(client, analyst):
+    from datetime import date
+
+    from jiesu.evaluation.tests.test_scoring import good
+    from jiesu.org.tests.factories import UnitFactory
+
+    units = [UnitFactory(name=f"局{n}", code=f"ju{n}") for n in range(7)]
+    for n, unit in enumerate(units):
+        good(unit, date(2026, 2, 9), satisfied=10 - n)  # scores fall from 局0 to 局6
+    html = page(client, analyst, f"{DASHBOARD}?period=month&on=2026-02")
+    ranked = re.findall(r'data-unit="(ju\d)">\s*<td>(\d+)</td>', html)
+    assert ranked[:3] == [("ju0", "1"), ("ju1", "2"), ("ju2", "3")] and len(ranked) == 7
+    assert html.count("tag-ok") >= 3 and html.count("tag-urgent") >= 3  # 红榜 and 黑榜
+    handler = UserFactory(username="h-ju0", role="handler", unit=units[0])
+    own = page(client, handler, "/figures/units/ju0/?period=month&on=2026-02")
+    assert "第 1 名" in own and "共 7 个单位参加排名" in own and "红榜" in own and "局1" not in own
