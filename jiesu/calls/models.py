@@ -37,6 +37,7 @@ class Call(models.Model):
         verbose_name_plural = _("话单")
         ordering = ["-offered_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["source", "call_id"], name="call_source_call_id_unique")]
+        indexes = [models.Index(fields=["ended_at"], name="call_ended_idx")]  # recent calls to link again
 
     def __str__(self) -> str:
         return f"{self.source}:{self.call_id}"

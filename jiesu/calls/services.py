@@ -20,6 +20,7 @@ from jiesu.core.scope import has_perm
 from jiesu.tickets.models import Ticket
 
 LINK_AFTER_END = timedelta(minutes=30)  # a ticket registered up to this long after the call ended is its ticket
+PENDING_SLACK = timedelta(minutes=10)  # windows closed this long ago are looked at again by the next import
 BATCH = 1000
 Progress = Callable[[int, int], None]
 
@@ -30,6 +31,7 @@ class ImportResult:
     imported: int = 0
     already: list[str] = field(default_factory=list)  # call ids that were there before
     linked: int = 0
+    relinked: int = 0  # calls imported earlier, linked now to a ticket registered since
     event_id: int | None = None
 
 
@@ -41,8 +43,8 @@ def require_import(actor: Any) -> None:
 
 def import_calls(actor: Any, rows: Sequence[CallRecord], source: str = DEFAULT_SOURCE, *,
                  progress: Progress | None = None, note: str = "") -> ImportResult:
-    """Stores the records not yet imported from ``source``, in one transaction with one event (none when every
-    call was already there). Records are checked already (`records.Checker`)."""
+    """Stores the records not yet imported from ``source`` and links the recent calls still without a ticket, in
+    one transaction with one event (none when nothing changed). Records are checked already (`records.Checker`)."""
     require_import(actor)
     source = (source or "").strip()
     if not source or len(source) > 40:
@@ -50,19 +52,35 @@ def import_calls(actor: Any, rows: Sequence[CallRecord], source: str = DEFAULT_S
     result = ImportResult(source)
     try:
         with transaction.atomic():
-            new = _new_records(rows, source, result)
-            calls = _create(new, source, progress)
-            result.imported = len(calls)
-            if calls:
-                result.linked = link_tickets(calls)
-                event = record_event(subject_type="call_import", subject_id=source, action="import", actor=actor,
-                                     data={"imported": len(calls), "already": len(result.already),
-                                           "linked": result.linked, "first": calls[0].pk, "last": calls[-1].pk,
-                                           **({"note": note[:200]} if note else {})})
-                result.event_id = event.pk
+            _store(actor, rows, result, progress, note)
     except IntegrityError as exc:  # another import of the same calls committed in the meantime
         raise Conflict("这些话单正被另一次导入写入，请稍后重试（重试不会重复导入）。") from exc
     return result
+
+
+def _store(actor: Any, rows: Sequence[CallRecord], result: ImportResult, progress: Progress | None,
+           note: str) -> None:
+    calls = _create(_new_records(rows, result.source, result), result.source, progress)
+    result.imported = len(calls)
+    result.linked = link_tickets(calls)
+    result.relinked = link_tickets(list(_pending(result.source, calls[0].pk if calls else None)))
+    if not calls and not result.relinked:
+        return  # nothing changed: nothing to record
+    data = {"imported": len(calls), "already": len(result.already), "linked": result.linked,
+            "relinked": result.relinked, **({"first": calls[0].pk, "last": calls[-1].pk} if calls else {}),
+            **({"note": note[:200]} if note else {})}
+    event = record_event(subject_type="call_import", subject_id=result.source, action="import", actor=actor,
+                         data=data)
+    result.event_id = event.pk
+
+
+def _pending(source: str, first_new: int | None) -> Any:
+    """Answered calls imported earlier without a ticket whose window may have held a ticket registered since
+    (a feed posts a call when it ends; the ticket may be registered up to 30 minutes later)."""
+    since = clock.now() - LINK_AFTER_END - PENDING_SLACK
+    earlier = Call.objects.filter(pk__lt=first_new) if first_new is not None else Call.objects.all()
+    return earlier.filter(source=source, ticket__isnull=True, answered_at__isnull=False, ended_at__gte=since
+                          ).exclude(caller="")
 
 
 def _new_records(rows: Sequence[CallRecord], source: str, result: ImportResult) -> list[CallRecord]:
