@@ -31,6 +31,7 @@ class Perm(StrEnum):
     CALENDAR_MANAGE = "calendar:manage"
     CATALOG_MANAGE = "catalog:manage"
     STATS_VIEW = "stats:view"
+    SUPERVISION_ISSUE = "supervision:issue"  # the ladder's unit-level steps (约谈, 问责)
     MODEL_MANAGE = "model:manage"
     KNOWLEDGE_VIEW = "knowledge:view"
     KNOWLEDGE_EDIT = "knowledge:edit"
@@ -48,7 +49,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.DISPATCHER: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL}),
     Role.HANDLER: frozenset(_STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.KNOWLEDGE_EDIT}),
     Role.SUPERVISOR: frozenset(
-        _STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.STATS_VIEW, Perm.TICKET_EXPORT, Perm.KNOWLEDGE_PUBLISH}
+        _STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.STATS_VIEW, Perm.TICKET_EXPORT, Perm.KNOWLEDGE_PUBLISH,
+                       Perm.SUPERVISION_ISSUE}
     ),
     Role.VISITOR: frozenset(_STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL}),
     Role.ADJUDICATOR: frozenset(_STAFF_BASE),

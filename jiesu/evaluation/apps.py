@@ -8,4 +8,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "考核评价")
 
     def ready(self) -> None:
-        from jiesu.evaluation import definitions, definitions_calls  # noqa: F401  registers the built-in figures
+        from jiesu.evaluation import definitions, definitions_calls, definitions_ladder  # noqa: F401  built-in figures

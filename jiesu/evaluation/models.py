@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 ALL_UNITS = -1  # FactDay.unit_id for the sum over every unit (the city)
@@ -162,3 +163,7 @@ class UnitStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.unit}"
+
+    @classmethod
+    def scope_q(cls, unit_ids: frozenset[int]) -> Q:
+        return Q(unit_id__in=unit_ids)

@@ -21,9 +21,10 @@ TICKET_CHANNEL = {AnswerChannel.VOICE: "phone", AnswerChannel.CHAT: "wechat", An
 
 def system_user() -> Any:
     """The system operator that registers tickets for hand-overs; None when there is no hotline centre."""
-    from jiesu.org.models import Membership, Unit, User
+    from jiesu.org.models import Membership, User
+    from jiesu.org.queries import hotline_centre
 
-    centre = Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("path").first()
+    centre = hotline_centre()
     if centre is None:
         return None
     with transaction.atomic():

@@ -60,6 +60,19 @@ def visible_units(user: Any, perm: Perm = Perm.UNIT_VIEW) -> QuerySet[Unit]:
     return restrict(Unit.objects.filter(is_active=True), user, perm).order_by("path")
 
 
+def hotline_centre() -> Unit | None:
+    """The city's hotline centre: the first active centre unit in the tree."""
+    return Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("path").first()
+
+
+def centre_name() -> str:
+    """The name documents are signed with: the centre's, or the hotline's generic name."""
+    from django.utils.translation import gettext
+
+    centre = hotline_centre()
+    return centre.name if centre else gettext("12345 政务服务便民热线")
+
+
 def find_unit(code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()
 

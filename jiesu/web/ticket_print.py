@@ -19,7 +19,6 @@ from jiesu.core.documents.pdf import Column, PdfDocument
 from jiesu.core.documents.qr import qr_png, qr_svg
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import scope_of
-from jiesu.org.models import Unit
 from jiesu.tickets import marks, queries
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.web.ticket_page import place, timeline
@@ -30,11 +29,6 @@ def track_url(request: HttpRequest, ticket: Ticket) -> str:
     base = (getattr(settings, "JIESU_PUBLIC_URL", "") or request.build_absolute_uri("/")).rstrip("/")
     path = getattr(settings, "JIESU_TRACK_PATH", "/track/")
     return f"{base}{path}?number={ticket.number}"
-
-
-def centre_name() -> str:
-    centre = Unit.objects.filter(kind=Unit.Kind.CENTRE, is_active=True).order_by("path").first()
-    return centre.name if centre else _("12345 政务服务便民热线")
 
 
 @dataclass

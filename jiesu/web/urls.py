@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiesu.web import views, views_intake, views_print, views_queues, views_tickets
+from jiesu.web import views, views_intake, views_ladder, views_print, views_queues, views_tickets
 
 app_name = "web"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("desk/<slug:slug>/", views_queues.desk, name="desk"),
     path("desk/<slug:slug>/counts/", views_queues.desk_counts, name="desk_counts"),
     path("desk/<slug:slug>/dispatch/", views_queues.desk_bulk_dispatch, name="desk_bulk_dispatch"),
+    path("supervision/ladder/", views_ladder.ladder_page, name="ladder"),
+    path("supervision/ladder/issue/", views_ladder.ladder_issue, name="ladder_issue"),
+    path("supervision/unit-steps/<int:step_id>/close/", views_ladder.unit_step_close, name="unit_step_close"),
+    path("supervision/unit-steps/<int:step_id>/pdf/", views_ladder.unit_step_pdf, name="unit_step_pdf"),
     path("print/day/", views_print.day_print, name="day_print"),
     path("print/day.pdf", views_print.day_pdf, name="day_pdf"),
     path("tickets/<str:number>/", views_tickets.ticket_page, name="ticket"),

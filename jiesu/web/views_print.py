@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from jiesu.org.queries import centre_name
 from jiesu.tickets import queries
 from jiesu.tickets.models import Ticket
-from jiesu.web.ticket_print import centre_name, day_of, printed, printed_many, tickets_pdf
+from jiesu.web.ticket_print import day_of, printed, printed_many, tickets_pdf
 from jiesu.web.views_tickets import _ticket
 
 MAX_DAY = 200  # tickets in one day's print; more are listed by number only
