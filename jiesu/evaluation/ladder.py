@@ -24,6 +24,7 @@ from jiesu.core.permissions import Perm
 from jiesu.core.scope import require_perm
 from jiesu.evaluation import unit_steps
 from jiesu.evaluation.models import RankingEntry, UnitStep
+from jiesu.evaluation.scoring import BLACK
 from jiesu.org.models import Unit
 from jiesu.tickets import services
 from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket, Visit
@@ -120,7 +121,7 @@ def _black_months(unit_ids: list[int]) -> dict[int, int]:
     """How many of the latest stored rankings in a row put each unit on the black list."""
     months = list(RankingEntry.objects.values_list("ranking__month", flat=True).distinct()
                   .order_by("-ranking__month")[: threshold("black_months_for_accountability")])
-    black = RankingEntry.objects.filter(list="black", unit_id__in=unit_ids)
+    black = RankingEntry.objects.filter(list=BLACK, unit_id__in=unit_ids)
     runs: dict[int, int] = {}
     for unit_id in unit_ids:
         listed = set(black.filter(unit_id=unit_id).values_list("ranking__month", flat=True))
@@ -140,7 +141,7 @@ def _unit_reasons(now: datetime) -> dict[int, dict[str, list[Any]]]:
             _("约谈整改逾期未完成（期限 %(due)s）") % {"due": timezone.localtime(step.due_at).date()})
     latest = RankingEntry.objects.order_by("-ranking__month").values_list("ranking__month", flat=True).first()
     black = [] if latest is None else list(
-        RankingEntry.objects.filter(list="black", ranking__month=latest).values_list("unit_id", flat=True))
+        RankingEntry.objects.filter(list=BLACK, ranking__month=latest).values_list("unit_id", flat=True))
     for unit_id, run in _black_months(black).items():
         reasons.setdefault(unit_id, {}).setdefault(INTERVIEW, []).append(_("上月列入黑榜"))
         if run >= threshold("black_months_for_accountability"):
