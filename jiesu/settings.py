@@ -275,6 +275,15 @@ LOGGING = {
                 "django.request": {"filters": ["refusals_without_traceback"]}},  # a 403 is one line, no traceback
 }
 
+# Sign-in throttling (jiesu.org.signin): an account is locked after this many failures within the window, an
+# address after the second number (any accounts), an address sending invalid API tokens after the third.
+JIESU_LOGIN_MAX_FAILURES = env_positive_int("JIESU_LOGIN_MAX_FAILURES", 5)
+JIESU_LOGIN_MAX_FAILURES_PER_IP = env_positive_int("JIESU_LOGIN_MAX_FAILURES_PER_IP", 20)
+JIESU_TOKEN_MAX_FAILURES_PER_IP = env_positive_int("JIESU_TOKEN_MAX_FAILURES_PER_IP", 20)
+JIESU_LOGIN_LOCKOUT_MINUTES = env_positive_int("JIESU_LOGIN_LOCKOUT_MINUTES", 15)
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (gunicorn's forwarded_allow_ips too).
+JIESU_FORWARDED_ALLOW_IPS = env_list("JIESU_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+
 SESSION_COOKIE_HTTPONLY = True
 # Behind TLS (production): cookies only over HTTPS, HSTS, http redirected to https. gunicorn takes the scheme
 # from the proxy's X-Forwarded-Proto only when the proxy is in JIESU_FORWARDED_ALLOW_IPS (loopback by default).

@@ -75,3 +75,11 @@ class CalendarMissing(DomainError):
     status = 409
     code = "calendar_missing"
     default_message = _("缺少该年度的工作日历，请管理员先录入节假日安排。")
+
+
+class TooManyAttempts(DomainError):
+    """Sign-in or token attempts over the limit (jiesu.org.signin): refused until the lock-out ends."""
+
+    status = 429
+    code = "too_many_attempts"
+    default_message = _("尝试次数过多，请稍后再试。")

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jiesu.org.models import Membership, Region, RegionAlias, Unit, User
+from jiesu.org.models import Membership, Region, RegionAlias, SignInAudit, Unit, User
 from jiesu.org.queries import has_history
 from jiesu.org.services import save_with_event, set_active
 
@@ -181,3 +181,23 @@ class RegionAdmin(KeepHistoryMixin, admin.ModelAdmin):
     @admin.display(description=_("别名"))
     def alias_list(self, obj: Region) -> str:
         return "、".join(a.alias for a in obj.aliases.all())
+
+
+@admin.register(SignInAudit)
+class SignInAuditAdmin(admin.ModelAdmin):
+    """Read-only: the record of sign-ins is evidence, nobody edits or deletes it here."""
+
+    list_display = ("at", "outcome", "channel", "username", "user", "ip", "request_id")
+    list_filter = ("outcome", "channel", "at")
+    search_fields = ("username", "ip")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -12,3 +12,9 @@ class OrgConfig(AppConfig):
         from jiesu.org.models import Region, RegionAlias, Unit
 
         watch(Region, RegionAlias, Unit)  # read once per process (jiesu.core.process_cache)
+
+        from django.contrib import admin
+
+        from jiesu.org.login_forms import ThrottledAdminLoginForm
+
+        admin.site.login_form = ThrottledAdminLoginForm  # throttled and audited (jiesu.org.signin)

@@ -197,3 +197,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class SignInAudit(models.Model):
+    """Every sign-in: success, failure, refusal while locked out, and API token failures (jiesu.org.signin).
+    Never a password or a token's secret: a token is named by its public prefix only."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("登录成功")
+        FAILURE = "failure", _("登录失败")
+        LOCKED = "locked", _("锁定期内拒绝")
+        TOKEN_FAILURE = "token_failure", _("接口令牌无效")
+        TOKEN_LOCKED = "token_locked", _("令牌尝试过多被拒绝")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("工作台")
+        ADMIN = "admin", _("管理后台")
+        API = "api", _("接口")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    channel = models.CharField(_("入口"), max_length=8, choices=Channel.choices)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("用户"))
+    ip = models.GenericIPAddressField(_("网络地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=200, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        indexes = [models.Index(fields=["username", "at"], name="signin_user_at_idx"),
+                   models.Index(fields=["ip", "at"], name="signin_ip_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.outcome}"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.org.login_forms import ThrottledAuthenticationForm
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(ThrottledAuthenticationForm):
+    """Throttled and audited (jiesu.org.signin)."""
+
     username = forms.CharField(label=_("用户名"), max_length=150,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label=_("密码"), strip=False,

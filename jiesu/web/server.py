@@ -12,6 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 # Remote address, method, path without the query, status, bytes, milliseconds, the request id we set.
@@ -76,7 +77,7 @@ def gunicorn_argv(options: ServerOptions) -> list[str]:
         "--access-logformat", ACCESS_LOG_FORMAT,
         "--error-logfile", "-",
         "--name", "jiesu",
-        "--forwarded-allow-ips", os.environ.get("JIESU_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        "--forwarded-allow-ips", ",".join(settings.JIESU_FORWARDED_ALLOW_IPS),
     ]
     if _supports("control_socket_disable"):  # gunicorn ≥ 25: one shared socket path under ~ for every server
         argv.append("--no-control-socket")

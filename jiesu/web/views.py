@@ -34,6 +34,12 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return landing_url(self.request.user) or super().get_default_redirect_url()
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "locked"):
+            response.status_code = 429
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = _demo_accounts()

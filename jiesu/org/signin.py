@@ -1,0 +1,106 @@
+"""Sign-in throttling and its audit: failed logins counted per account and per network address, from the rows of
+`SignInAudit` (in the database, so every server process and both SQLite and PostgreSQL share them; no cache).
+
+- An account is locked once it has `LOGIN_MAX_FAILURES` failures within `LOCKOUT_MINUTES` and after its last
+  success; the lock ends when the oldest of those failures is older than the window. A success resets it.
+- An address is locked once `LOGIN_MAX_FAILURES_PER_IP` failures (any accounts) came from it in the window, so
+  trying one password on many accounts is stopped too. API token failures count per address alike.
+- Attempts during a lock-out are refused without checking the password and are recorded as `locked`.
+The web login form, the admin's and the API's bearer token all go through here (docs/deployment.md)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiesu.core.context import request_id_var
+from jiesu.org.models import SignInAudit
+
+Outcome = SignInAudit.Outcome
+FAILURES = (Outcome.FAILURE,)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    message: str
+    until: Any
+
+
+def _limits() -> tuple[int, int, timedelta]:
+    return (settings.JIESU_LOGIN_MAX_FAILURES, settings.JIESU_LOGIN_MAX_FAILURES_PER_IP,
+            timedelta(minutes=settings.JIESU_LOGIN_LOCKOUT_MINUTES))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy (JIESU_FORWARDED_ALLOW_IPS, loopback by
+    default) the last address of X-Forwarded-For that is not itself a trusted proxy."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(settings.JIESU_FORWARDED_ALLOW_IPS)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if remote in trusted:
+        for address in reversed(forwarded):
+            if address not in trusted:
+                return _valid(address)
+    return _valid(remote)
+
+
+def _valid(address: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
+
+def _lock_until(rows: Any, limit: int, window: timedelta) -> Any | None:
+    """When the lock formed by these failures ends, or None when they are fewer than the limit."""
+    times = list(rows.order_by("-at").values_list("at", flat=True)[:limit])
+    if len(times) < limit:
+        return None
+    return times[-1] + window
+
+
+def lockout(username: str, ip: str | None, *, token: bool = False) -> Lockout | None:
+    """The lock-out this attempt falls under, or None when it may go ahead."""
+    per_account, per_ip, window = _limits()
+    since = timezone.now() - window
+    recent = SignInAudit.objects.filter(at__gte=since)
+    if token:
+        rows = recent.filter(ip=ip, outcome=Outcome.TOKEN_FAILURE)
+        until = _lock_until(rows, settings.JIESU_TOKEN_MAX_FAILURES_PER_IP, window) if ip else None
+        return Lockout(_("该网络地址的无效令牌过多，请 %(m)d 分钟后再试。") % {"m": _minutes(until)}, until) \
+            if until else None
+    if username:
+        last_success = (SignInAudit.objects.filter(username=username, outcome=Outcome.SUCCESS)
+                        .aggregate(last=Max("at"))["last"])
+        rows = recent.filter(username=username, outcome__in=FAILURES)
+        if last_success:
+            rows = rows.filter(at__gt=last_success)
+        if until := _lock_until(rows, per_account, window):
+            return Lockout(_("登录失败次数过多，该账号已暂时锁定，请 %(m)d 分钟后再试，或联系系统管理员。")
+                           % {"m": _minutes(until)}, until)
+    if ip and (until := _lock_until(recent.filter(ip=ip, outcome__in=FAILURES), per_ip, window)):
+        return Lockout(_("该网络地址登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": _minutes(until)}, until)
+    return None
+
+
+def _minutes(until: Any) -> int:
+    return max(1, -int(-(until - timezone.now()).total_seconds() // 60))
+
+
+def record(request: HttpRequest | None, outcome: str, channel: str, *, username: str = "",
+           user: Any = None) -> SignInAudit:
+    """One audit row. `username` is what was typed (cut to the field), never a password or a token's secret."""
+    meta = request.META if request is not None else {}
+    return SignInAudit.objects.create(
+        at=timezone.now(), outcome=outcome, channel=channel, username=(username or "")[:150],
+        user=user if user is not None and getattr(user, "pk", None) else None,
+        ip=client_ip(request) if request is not None else None,
+        user_agent=str(meta.get("HTTP_USER_AGENT", ""))[:200], request_id=request_id_var.get())
