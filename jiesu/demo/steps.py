@@ -13,6 +13,7 @@ DEMO_STEPS: list[str] = [
     "jiesu.intelligence.demo",
     "jiesu.calls.demo",  # after the tickets: the calls behind phone tickets link to them
     "jiesu.evaluation.demo_ladder",  # unit steps (约谈) before the figures' facts are built
+    "jiesu.evaluation.demo_ranking",  # handled tickets of the past two months, their rankings closed
     "jiesu.evaluation.demo",  # after every step that adds tickets or calls: the figures' facts
     "jiesu.notify.demo_outbox",  # keep last: gives the messages the steps above caused their demo states
 ]

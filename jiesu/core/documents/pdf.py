@@ -101,9 +101,10 @@ class PdfDocument:
         self.pdf.line(self.pdf.l_margin, self.pdf.get_y(), self.pdf.l_margin + self.width, self.pdf.get_y())
         self.pdf.ln(4)
 
-    def heading(self, text: str, level: int = 1) -> None:
+    def heading(self, text: str, level: int = 1, *, keep: float = 0) -> None:
+        """A heading; ``keep`` mm of what follows must fit under it on the page, else it starts a new page."""
         size = {1: 14, 2: 12}.get(level, 11)
-        if self.pdf.will_page_break(size * 2):
+        if self.pdf.will_page_break(size * 2 + keep):
             self.pdf.add_page()
         self.pdf.ln(2)
         self.pdf.set_font(SANS, size=size)

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,6 +28,13 @@ def test_demo_loads_the_city_and_prints_progress(demo):
     assert Region.objects.get(code="220323").name == "伊通满族自治县"
     assert Unit.objects.get(code="heating").kind == Unit.Kind.UTILITY
     assert not Unit.objects.filter(is_demo=False).exists() and not User.objects.filter(is_demo=False).exists()
+    from jiesu.evaluation.models import Ranking, RankingEntry
+
+    assert "考核演示" in demo and list(Ranking.objects.values_list("month", flat=True)) == [date(2026, 2, 1),
+                                                                                          date(2026, 1, 1)]
+    february = RankingEntry.objects.filter(ranking__month=date(2026, 2, 1), rank__isnull=False)
+    assert february.filter(group="department").count() >= 6 and february.filter(list="red").exists()
+    assert february.filter(previous_rank__isnull=False).exists()  # the change from January's stored ranking
 
 
 def test_running_the_demo_twice_gives_the_same_counts(demo):

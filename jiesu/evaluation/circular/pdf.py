@@ -32,7 +32,7 @@ def cell_text(value: Any, fmt: str) -> str:
 
 def _table(doc: PdfDocument, table: Table) -> None:
     if table.caption:
-        doc.heading(table.caption, level=2)
+        doc.heading(table.caption, level=2, keep=30 if table.rows else 8)  # the header and first rows with it
     if not table.rows:
         doc.paragraph(table.empty, size=9.5)
         return
