@@ -24,6 +24,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("ranking", "ranking", "单位月度综合评分与排名、红榜黑榜（--month --close --json）。Unit ranking."),
     ("report", "report", "月度通报：report monthly --month 2026-11 --out 通报.xlsx|通报.pdf。Monthly circular."),
     ("partitions", "partitions", "按月分区（PostgreSQL）：预建、列出、归档、检查。Monthly partitions."),
+    ("backup", "backup", "备份数据库、上传文件与模型（backup --out DIR）。Back up everything into one file."),
+    ("restore", "restore", "从备份恢复（restore FILE [--force]），先校验。Restore a backup."),
     ("check", "check", "检查配置是否完整。Check the configuration."),
     ("collectstatic", "collectstatic", "收集静态文件供生产部署。Collect static files for deployment."),
 ]

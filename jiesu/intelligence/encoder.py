@@ -23,6 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
+from jiesu.core.files import sha256_of
 from jiesu.intelligence.text import normalize
 
 log = logging.getLogger(__name__)
@@ -178,11 +179,7 @@ def engine_problem() -> str:
 
 
 def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_of(path)
 
 
 def prepare(text: str, max_chars: int = 0) -> str:
