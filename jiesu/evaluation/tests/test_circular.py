@@ -130,3 +130,18 @@ def test_the_command_writes_both_formats(february, tmp_path):
         call_command("report", "monthly", "--month", "2026-02", "--out", str(tmp_path / "通报.doc"))
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("report", "monthly", "--month", "2026/02", "--out", str(tmp_path / "通报.pdf"))
+
+
+def test_staff_with_stats_view_download_the_circular(client, february):
+    client.force_login(february.supervisor)
+    pdf = client.get("/figures/circular/", {"month": "2026-02", "format": "pdf"})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    assert "attachment" in pdf["Content-Disposition"] and "2026-02.pdf" in pdf["Content-Disposition"]
+    sheet = client.get("/figures/circular/", {"month": "2026-02", "format": "xlsx"})
+    assert load_workbook(BytesIO(sheet.content)).sheetnames[0] == "1.总体情况"
+    assert client.get("/figures/circular/", {"month": "2026-02", "format": "doc"}).status_code == 400
+    assert client.get("/figures/circular/", {"month": "2026-2x"}).status_code == 400
+    dashboard = client.get("/figures/", {"period": "month", "on": "2026-02"})
+    assert b"/figures/circular/?month=2026-02&amp;format=pdf" in dashboard.content
+    client.force_login(february.heating_handler)
+    assert client.get("/figures/circular/", {"month": "2026-02"}).status_code == 403
