@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jiesu.notify",
     "jiesu.calls",
     "jiesu.evaluation",
+    "jiesu.channels",
     "jiesu.api",
     "jiesu.web",
     "jiesu.demo",

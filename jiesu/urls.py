@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kb/", include("jiesu.knowledge.urls")),
     path("ask/", include("jiesu.knowledge.public_urls")),
+    path("track/", include("jiesu.channels.public_urls")),
     path("figures/", include("jiesu.evaluation.urls")),
     path("", include("jiesu.web.urls")),
 ]

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import has_perm
 from jiesu.knowledge.models import AnswerChannel
@@ -21,21 +19,9 @@ TICKET_CHANNEL = {AnswerChannel.VOICE: "phone", AnswerChannel.CHAT: "wechat", An
 
 def system_user() -> Any:
     """The system operator that registers tickets for hand-overs; None when there is no hotline centre."""
-    from jiesu.org.models import Membership, User
-    from jiesu.org.queries import hotline_centre
+    from jiesu.org.services import system_account
 
-    centre = hotline_centre()
-    if centre is None:
-        return None
-    with transaction.atomic():
-        user, created = User.objects.get_or_create(username=SYSTEM_USERNAME,
-                                                   defaults={"display_name": "智能问答（系统）"})
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        Membership.objects.get_or_create(user=user, unit=centre, role=Role.OPERATOR,
-                                         defaults={"scope": Membership.ScopeKind.CITY})
-    return User.objects.get(pk=user.pk)
+    return system_account(SYSTEM_USERNAME, "智能问答（系统）", Role.OPERATOR)
 
 
 def open_ticket(question: str, channel: str, phone: str | None, actor: Any = None) -> Any:

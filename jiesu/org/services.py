@@ -106,3 +106,21 @@ def set_active(*, actor: Any, objects: Any, active: bool) -> int:
             )
             count += 1
     return count
+
+
+def system_account(username: str, display_name: str, role: str) -> User | None:
+    """A system account acting in the hotline centre with one role (the answer bot registering hand-overs, the
+    citizens' self-service rating): no password, so nobody signs in as it; None when there is no centre."""
+    from jiesu.org.queries import hotline_centre
+
+    centre = hotline_centre()
+    if centre is None:
+        return None
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(user=user, unit=centre, role=role,
+                                         defaults={"scope": Membership.ScopeKind.CITY})
+    return User.objects.get(pk=user.pk)
