@@ -182,3 +182,21 @@ def test_a_month_is_scored_with_the_scheme_valid_on_its_first_day():
     assert scoring.scheme_for(FEB).name == "2026年办法"
     assert entry(scoring.compute_ranking(FEB), roads).score == Decimal("75.00")  # 50 × 0.6 + 50 × 0.9
     assert Event.objects.filter(subject_type="scheme", action="created").count() == 2
+
+
+def test_the_scheme_is_edited_in_the_admin_with_an_event(admin_client):
+    form = {"name": "2026年考核办法", "valid_from": "2026-03-01", "weight_response": "20", "weight_resolution": "40",
+            "weight_satisfaction": "40", "points_overdue": "1", "points_refused": "2", "points_unjustified": "1",
+            "points_praise": "0.5", "praise_cap": "5", "minimum_assignments": "5", "list_size": "2",
+            "reason": "市政府考核办法修订"}
+    response = admin_client.post("/admin/evaluation/scheme/add/", form)
+    assert response.status_code == 302, response.content.decode()[:500]
+    scheme = Scheme.objects.get(name="2026年考核办法")
+    assert scheme.weight_response == 20 and scoring.scheme_for(month_of(date(2026, 3, 1))) == scheme
+    event = Event.objects.get(subject_type="scheme", subject_id=str(scheme.pk))
+    assert event.reason == "市政府考核办法修订" and event.after["minimum_assignments"] == "5"
+    bad = admin_client.post("/admin/evaluation/scheme/add/", {**form, "valid_from": "2026-04-01",
+                                                              "weight_response": "0", "weight_resolution": "0",
+                                                              "weight_satisfaction": "0"})
+    assert bad.status_code == 200 and not Scheme.objects.filter(valid_from=date(2026, 4, 1)).exists()
+    assert admin_client.get("/admin/evaluation/ranking/").status_code == 200

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--close", action="store_true", help="结束该月：存档排名，此后不再变化")
         parser.add_argument("--user", help="以该用户结束（记入操作日志；默认为系统）")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
+        parser.add_argument("--all", action="store_true", help="也列出本月没有派单的单位")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -47,16 +48,19 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self._print(period.label(), data)
+        self._print(period.label(), data, options["all"])
 
-    def _print(self, label: str, data: dict[str, Any]) -> None:
+    def _print(self, label: str, data: dict[str, Any], every: bool) -> None:
         state = "已结束（存档）" if data["closed"] else "未结束（实时计算）"
         self.stdout.write(f"{label} 单位排名  {state}  {data['scheme']['name']}")
         for group in data["groups"]:
             self.stdout.write(f"\n{group['label']}")
+            idle = [e for e in group["entries"] if not e["rank"] and not e["figures"]["assigned"]["value"]]
             for e in group["entries"]:
+                if e in idle and not every:
+                    continue
                 rank = f"{e['rank']:>3}" if e["rank"] else "  —"
-                change = "" if e["change"] is None else f"{e['change']:+d}"
+                change = "" if e["change"] is None else (f"{e['change']:+d}" if e["change"] else "持平")
                 mark = {"red": "红榜", "black": "黑榜"}.get(e["list"], "")
                 f = e["figures"]
                 score = "" if e["rank"] is None else f"{e['score']:6.2f}"
@@ -65,3 +69,5 @@ class Command(BaseCommand):
                     f" 解决 {_rate(f['resolution_rate'])} 满意 {_rate(f['satisfaction_rate'])}"
                     f" 超期 {f['overdue']['value']} 派单 {f['assigned']['value']}"
                     + (f"  不参与排名：{e['not_ranked_reason']}" if e["not_ranked_reason"] else ""))
+            if idle and not every:
+                self.stdout.write(f"  （另有 {len(idle)} 个单位本月无派单，--all 列出）")
