@@ -98,7 +98,7 @@ SCORE_FORMULA = (
     "+MIN({p_praise!}*{praise},{praise_cap!}),2)")
 
 
-def _ranking_columns() -> list[Col]:
+def ranking_columns() -> list[Col]:
     return [Col("rank", "名次", INTEGER, 6, formula='=IF({score}="","",RANK({score},{score:range}))'),
             Col("unit", "单位", TEXT, 24), Col("assigned", "派单量", INTEGER, 7),
             *rate_cols("response_rate", "响应率"), *rate_cols("resolution_rate", "解决率"),
@@ -111,7 +111,7 @@ def _ranking_columns() -> list[Col]:
             Col("note", "榜单/说明", TEXT, 16)]
 
 
-def _ranking_row(e: Entry) -> dict[str, Any]:
+def ranking_row(e: Entry) -> dict[str, Any]:
     row: dict[str, Any] = {"rank": e.rank, "unit": e.unit_name, "score": None if e.rank is None else float(e.score or 0),
                            "previous_rank": e.previous_rank, "change": e.change,
                            "note": str(LIST_LABELS[e.list]) if e.list else e.reason}
@@ -124,8 +124,8 @@ def _ranking_row(e: Entry) -> dict[str, Any]:
     return row
 
 
-def _scheme_parameters(month: Month) -> list[tuple[str, str, Any]]:
-    s = month.ranking.scheme
+def scheme_parameters(s: Any) -> list[tuple[str, str, Any]]:
+    """The scheme's weights and points, printed on the sheet for the score formula."""
     return [("w_resp", "响应率权重", float(s.weight_response)), ("w_res", "解决率权重", float(s.weight_resolution)),
             ("w_sat", "满意率权重", float(s.weight_satisfaction)), ("p_overdue", "每件超期扣分", float(s.points_overdue)),
             ("p_refused", "每次推诿认定扣分", float(s.points_refused)),
@@ -143,11 +143,11 @@ def ranking(month: Month) -> Part:
         if not entries:
             continue
         highlight = {i: "red" if e.list == RED else "amber" for i, e in enumerate(entries) if e.list}
-        tables.append(Table(_ranking_columns(), [_ranking_row(e) for e in entries], caption=str(group.label),
+        tables.append(Table(ranking_columns(), [ranking_row(e) for e in entries], caption=str(group.label),
                             highlight=highlight))
     s = result.scheme
     state = "本月排名已结束并存档，此后不再变化。" if result.stored else "本月尚未结束，排名按当前数据计算，仍会变化。"
-    return Part("ranking", "单位综合评分排名", tables, parameters=_scheme_parameters(month), parameters_title="计分参数",
+    return Part("ranking", "单位综合评分排名", tables, parameters=scheme_parameters(result.scheme), parameters_title="计分参数",
                 summary=(f"得分 = 响应率 × {float(s.weight_response):g} + 解决率 × {float(s.weight_resolution):g} + 满意率 × "
                          f"{float(s.weight_satisfaction):g} − 超期 {float(s.points_overdue):g} 分/件 − 推诿认定 {float(s.points_refused):g}"
                          f" 分/次 − 退单不成立 {float(s.points_unjustified):g} 分/次 + 表扬 {float(s.points_praise):g} 分/件（至多"

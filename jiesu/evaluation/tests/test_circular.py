@@ -10,6 +10,8 @@ from io import BytesIO, StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from jiesu.evaluation import scoring, services
@@ -145,3 +147,34 @@ def test_staff_with_stats_view_download_the_circular(client, february):
     assert b"/figures/circular/?month=2026-02&amp;format=pdf" in dashboard.content
     client.force_login(february.heating_handler)
     assert client.get("/figures/circular/", {"month": "2026-02"}).status_code == 403
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12), st.integers(0, 12), st.integers(0, 12),
+                          st.integers(0, 4), st.integers(0, 3), st.integers(0, 15)), min_size=1, max_size=12))
+def test_the_sheet_scores_and_ranks_as_the_scoring_does(units):
+    """Random units: the score and rank the workbook's formulas compute equal the scoring's own."""
+    from openpyxl import Workbook
+
+    from jiesu.evaluation.circular import builtin, excel
+    from jiesu.evaluation.models import Scheme
+
+    scheme, entries = Scheme(), []
+    for n, (contacted, visits, resolved, satisfied, overdue, refused, praise) in enumerate(units):
+        figures = {"response_rate": (float(min(contacted, visits)), visits if n % 3 else 0),
+                   "resolution_rate": (float(min(resolved, visits)), visits),
+                   "satisfaction_rate": (min(satisfied, visits) * 0.8, visits), "overdue": (0.0, overdue),
+                   "adjudication_refused": (0.0, refused), "returns_unjustified": (0.0, n % 2), "praise": (0.0, praise),
+                   "assigned": (0.0, visits + 2)}
+        entries.append(scoring.Entry(n, f"u{n}", f"单位{n:02d}", "department", figures,
+                                     score=scoring.score_of(figures, scheme)))
+    ranked = scoring.rank_group(entries, scheme)
+    table = sections.Table(builtin.ranking_columns(), [builtin.ranking_row(e) for e in ranked])
+    part = sections.Part("ranking", "排名", [table], parameters=builtin.scheme_parameters(scheme))
+    ws = Workbook().active
+    params, row = excel._parameters(ws, part, 1)
+    excel._table(ws, table, row, params)
+    sheet, first = Sheet(ws), row + 1
+    for offset, e in enumerate(ranked):
+        assert sheet.value("Q", first + offset) == pytest.approx(float(e.score)), (e.figures, e.score)
+        assert sheet.value("A", first + offset) == e.rank
