@@ -201,7 +201,7 @@ def stored_ranking(month: date) -> Ranking | None:
     return Ranking.objects.filter(month=month.replace(day=1)).first()
 
 
-def _previous_ranks(period: Period) -> tuple[dict[tuple[int, str], int | None], bool]:
+def previous_ranks(period: Period) -> tuple[dict[tuple[int, str], int | None], bool]:
     """Last month's ranks: its stored ranking when it was closed, else computed now."""
     previous = period.previous()
     stored = stored_ranking(previous.start)
@@ -219,7 +219,7 @@ def ranking_for(period: Period) -> MonthRanking:
         result.previous_stored = stored_ranking(period.previous().start) is not None
         return result
     result = compute_ranking(period)
-    previous, result.previous_stored = _previous_ranks(period)
+    previous, result.previous_stored = previous_ranks(period)
     for entry in result.entries:
         entry.previous_rank = previous.get((entry.unit_id, entry.group))
     return result

@@ -46,7 +46,7 @@ def close_month(actor: Any, month: Period) -> Ranking:
         if Ranking.objects.select_for_update().filter(month=month.start).exists():
             raise Conflict(f"{month.label()}的排名已经结束，不能再改。")
         result = scoring.compute_ranking(month)
-        previous, _ = scoring._previous_ranks(month)
+        previous, _ = scoring.previous_ranks(month)
         ranking = Ranking.objects.create(month=month.start, scheme=result.scheme if result.scheme.pk else None,
                                          computed_at=clock.now(),
                                          computed_by=actor if getattr(actor, "pk", None) else None)
