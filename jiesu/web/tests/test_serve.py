@@ -91,8 +91,11 @@ def test_gunicorn_serves_the_api_and_static_files(tmp_path: Path) -> None:
         assert _get(port, "/api/v1/health?q=13812345678", deadline) == (200, b'{"status": "ok"}')
         status, body = _get(port, "/static/jiesu/app.js", deadline)
         assert status == 200 and body
+        os.kill(process.pid, signal.SIGHUP)  # the same pid is gunicorn's master: a graceful reload
+        assert _get(port, "/api/v1/health", time.monotonic() + 60)[0] == 200
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=60)[0].decode()
     assert "gthread" in output and '"GET /api/v1/health" 200' in output
     assert "13812345678" not in output
+    assert "Handling signal: hup" in output  # reloaded, and answered again after it
