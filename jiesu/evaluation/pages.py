@@ -18,12 +18,12 @@ from jiesu.core import clock
 from jiesu.evaluation import present, queries, scoring
 from jiesu.evaluation.periods import PERIOD_KINDS, Period, month_of, period_of_kind
 from jiesu.evaluation.queries import FigureScope, FigureTable, FigureValue
-from jiesu.evaluation.registry import COUNT, MEAN, RATE, Figure, get
+from jiesu.evaluation.registry import COUNT, FIGURES, MEAN, RATE, Figure, get
 from jiesu.org.models import Unit
 
 # The headline of the city, and of a unit (the centre's own figures — 受理量, 办结率 — are not a unit's).
-CITY_HEADLINE = ("accepted", "closing_rate", "reply_timely", "response_rate", "satisfaction_rate",
-                 "resolution_rate", "return_rate", "overdue")
+CITY_HEADLINE = ("accepted", "closing_rate", "reply_timely", "response_rate", "overdue",
+                 "satisfaction_rate", "resolution_rate", "return_rate", "call_answer_rate", "call_answer_15s")
 UNIT_HEADLINE = ("assigned", "sign_timely", "reply_timely", "response_rate", "satisfaction_rate",
                  "resolution_rate", "return_rate", "overdue")
 UNIT_COLUMNS = UNIT_HEADLINE
@@ -154,9 +154,10 @@ def compare(now: Cell, before: Cell) -> Compared:
     return Compared(now, before, text, "better" if good else "worse")
 
 
-def headline(scope: FigureScope, period: Period, codes: tuple[str, ...]) -> tuple[list[Compared], FigureTable]:
-    table = queries.compute(scope, period, codes=list(codes))
-    before = queries.compute(scope, period.previous(), codes=list(codes), fresh=False)
+def headline(scope: FigureScope, period: Period, wanted: tuple[str, ...]) -> tuple[list[Compared], FigureTable]:
+    codes = [c for c in wanted if c in FIGURES]  # a figure whose package is not installed is left out
+    table = queries.compute(scope, period, codes=codes)
+    before = queries.compute(scope, period.previous(), codes=codes, fresh=False)
     return [compare(cell(table, table.total[c]), cell(before, before.total[c])) for c in codes
             if c in table.total], table
 

@@ -4,6 +4,9 @@ from the daily facts (fast) or straight from the records (naive, the reference);
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,26 @@ from jiesu.org.models import Region, Unit
 
 GROUPS = ("unit", *DIMENSIONS, "day")
 REFRESH_LIMIT = 2000  # a page refreshes the facts itself when fewer keys than this are stale
+_refreshed: ContextVar[bool | None] = ContextVar("figures_refreshed", default=None)
+
+
+@contextmanager
+def one_refresh() -> Iterator[None]:
+    """Inside, the facts are brought up to date once, at the first read: a page reads many tables (and the
+    ranking its own) of the same moment."""
+    token = _refreshed.set(False)
+    try:
+        yield
+    finally:
+        _refreshed.reset(token)
+
+
+def _refresh() -> None:
+    done = _refreshed.get()
+    if not done:
+        fact_store.refresh(limit=REFRESH_LIMIT)
+        if done is False:
+            _refreshed.set(True)
 
 
 @dataclass(frozen=True)
@@ -194,7 +217,7 @@ def compute(scope: FigureScope, period: Period, *, group_by: str | None = None, 
     if group_by == "unit" and scope.is_city and not scope.viewer_city_wide:
         raise PermissionDeniedError()
     if fresh and not naive:
-        fact_store.refresh(limit=REFRESH_LIMIT)
+        _refresh()
     figures = figures_for(codes)
     figures_in_scope = [f for f in figures if f.unit_level] if scope.units is not None else figures
     read = _naive_sums if naive else _facts_sums

@@ -57,11 +57,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("统计分析页面只对统计查看岗位开放。")
     f = _filters(request)
     scope = _scope(user, f.unit, f.subunits)
-    city = scope.is_city
-    count_code = "accepted" if city else "assigned"
-    compared, _table = pages.headline(scope, f.period, pages.CITY_HEADLINE if city else pages.UNIT_HEADLINE)
+    count_code = "accepted" if scope.is_city else "assigned"
     sort, descending = _sort(request)
-    context = {
+    with queries.one_refresh():
+        context = _dashboard_context(request, f, scope, count_code, sort, descending)
+    return render(request, "evaluation/dashboard.html", context)
+
+
+def _dashboard_context(request: HttpRequest, f: pages.Filters, scope: FigureScope, count_code: str, sort: str,
+                       descending: bool) -> dict[str, Any]:
+    user = request.user
+    compared, _table = pages.headline(scope, f.period, pages.CITY_HEADLINE if scope.is_city else pages.UNIT_HEADLINE)
+    return {
         "filters": f, "scope": scope, "headline": compared, "trend": pages.trend(scope, f.period, count_code),
         "breakdowns": [pages.breakdown(scope, f.period, "category", count_code, "按诉求大类"),
                        pages.breakdown(scope, f.period, "region", count_code, "按区县")],
@@ -70,7 +77,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "periods": pages.periods_menu(f),
         "ranking": pages.ranking_view(f.period) if scope.viewer_city_wide else None,
     }
-    return render(request, "evaluation/dashboard.html", context)
 
 
 @login_required
@@ -88,7 +94,14 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     f = _filters(request, unit=code)
     scope = _scope(request.user, code, f.subunits)
     assert scope.unit is not None
-    context = {
+    with queries.one_refresh():
+        context = _unit_context(request, f, scope)
+    return render(request, "evaluation/unit.html", context)
+
+
+def _unit_context(request: HttpRequest, f: pages.Filters, scope: FigureScope) -> dict[str, Any]:
+    assert scope.unit is not None
+    return {
         "filters": f, "scope": scope, "unit": scope.unit,
         "comparison": pages.unit_against_city(scope, f.period),
         "trend": pages.trend(scope, f.period, "assigned"),
@@ -97,7 +110,6 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         "periods": pages.periods_menu(f), "rank": pages.unit_rank(scope.unit, f.period),
         "city_wide": scope.viewer_city_wide and has_perm(request.user, Perm.STATS_VIEW),
     }
-    return render(request, "evaluation/unit.html", context)
 
 
 @login_required
@@ -141,3 +153,4 @@ def _back_link(user: Any, scope: FigureScope, period: Any) -> str:
     if has_perm(user, Perm.STATS_VIEW) and scope_of(user, Perm.STATS_VIEW).city_wide:
         return f"{reverse('evaluation:dashboard')}?{query}"
     return f"{reverse('evaluation:own_unit')}?{query}"
+

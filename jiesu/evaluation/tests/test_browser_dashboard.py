@@ -30,7 +30,7 @@ def test_the_analyst_walks_the_dashboard(browser_page, demo_city, login_as, scre
     page.click("a[rel=prev]")  # last month: the demo's history began in it
     page.wait_for_url("**/figures/?*period=month*")
     assert charts_drawn(page) >= 3  # the trend, by category, by region
-    assert page.locator(".fig-card").count() == 8
+    assert page.locator(".fig-card").count() == 10
     assert page.locator("#units tbody tr").count() > 1
     screenshot("figures-dashboard-1366")
     page.select_option("#fig-period", "range")

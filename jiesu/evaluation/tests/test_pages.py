@@ -34,7 +34,7 @@ def links(html: str, pattern: str) -> list[str]:
 def test_the_analyst_sees_the_city_figures_against_last_period(client, analyst, history):
     html = page(client, analyst, f"{DASHBOARD}?period=month&on=2026-03")
     assert "2026年3月" in html and "全市" in html
-    for label in ("受理量", "办结率", "按时办结率", "响应率", "满意率", "解决率", "退单率", "超期件数"):
+    for label in ("受理量", "办结率", "按时办结率", "响应率", "满意率", "解决率", "退单率", "超期件数", "接通率"):
         assert label in html
     assert re.search(r'data-figure="accepted".*?<a href="[^"]*">2</a>', html, re.S)  # two tickets, a link
     assert "上期" in html and "+2" in html  # February had none
@@ -158,3 +158,17 @@ def test_ranked_units_with_their_lists_and_a_units_own_rank(client, analyst):
     handler = UserFactory(username="h-ju0", role="handler", unit=units[0])
     own = page(client, handler, "/figures/units/ju0/?period=month&on=2026-02")
     assert "第 1 名" in own and "共 7 个单位参加排名" in own and "红榜" in own and "局1" not in own
+
+
+def test_a_page_reads_its_figures_of_one_moment_refreshing_once(city, history):
+    from jiesu.evaluation import queries
+    from jiesu.evaluation.periods import parse_month
+    from jiesu.tickets import services
+
+    scope, march = queries.FigureScope(None, viewer_city_wide=True), parse_month("2026-03")
+    accepted = lambda: queries.compute(scope, march, codes=["accepted"]).total["accepted"].denominator  # noqa: E731
+    with queries.one_refresh():
+        assert accepted() == 2
+        services.accept(city.operator, city.ticket_data(title="又一件"))
+        assert accepted() == 2  # the page's second table is of the same moment as its first
+    assert accepted() == 3  # the next page sees it
