@@ -22,7 +22,7 @@ def cell_text(value: Any, fmt: str) -> str:
     if fmt == DECIMAL:
         return f"{value:.2f}"
     if fmt == NUMBER:
-        return f"{value:g}"
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
     if fmt == CHANGE:
         return "持平" if value == 0 else f"{'↑' if value > 0 else '↓'}{abs(int(value))}"
     if fmt == POINTS:
