@@ -10,6 +10,7 @@ POST /tickets/{number}/actions/dispatch. Prints one JSON object per database: ti
 dispatched), p50/p95 latency of each call and of the pair. Loopback only; bounded in time; stops its server.
 Needs gunicorn (a main dependency: `pip install -e .`).
 
+`--server dev` measures Django's development server (`jiesu serve --dev`) instead of gunicorn.
 `--root DIR` serves another checkout of jiesu (with its own `.venv`); `--compare DIR` measures that checkout
 (the baseline) and this one alternately, the same load on the same machine, `--rounds` times, the order of the
 two swapped each round, and prints the medians and their ratio (this one ÷ the baseline) last.
@@ -86,10 +87,12 @@ def prepare(root: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def start_server(root: Path, env: dict[str, str], port: int, workers: int,
-                 threads: int) -> subprocess.Popen[bytes]:
+                 threads: int, kind: str = "gunicorn") -> subprocess.Popen[bytes]:
     cmd = [str(root / ".venv/bin/gunicorn"), "jiesu.wsgi:application", "-b", f"127.0.0.1:{port}", "-k",
            "gthread", "-w", str(workers), "--threads", str(threads), "--log-level", "warning", "--timeout", "60"]
-    server = subprocess.Popen(cmd, env=env, cwd=root)
+    if kind == "dev":  # Django's development server, as `jiesu serve --dev` runs it (reloader and all)
+        cmd = [str(root / ".venv/bin/jiesu"), "serve", "--dev", "--port", str(port)]
+    server = subprocess.Popen(cmd, env=env, cwd=root, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -99,7 +102,7 @@ def start_server(root: Path, env: dict[str, str], port: int, workers: int,
                 return server
         except OSError:
             time.sleep(0.3)
-    server.terminate()
+    os.killpg(server.pid, 15)
     raise RuntimeError("the server did not start within 60 s")
 
 
@@ -196,16 +199,18 @@ def bench_one(root: Path, db: str, args: argparse.Namespace) -> dict:
         env = jiesu_env(var_dir, url)
         tokens = prepare(root, env)
         port = free_port()
-        log(f"{db} @ {root}: gunicorn gthread, {args.workers} workers x {args.threads} threads, port {port}")
-        server = start_server(root, env, port, args.workers, args.threads)
+        label = "jiesu serve --dev (runserver)" if args.server == "dev" else \
+            f"gunicorn gthread -w {args.workers} --threads {args.threads}"
+        log(f"{db} @ {root}: {label}, port {port}")
+        server = start_server(root, env, port, args.workers, args.threads, args.server)
         load = os.getloadavg()[0]
         log(f"{db}: {args.clients} clients for {args.seconds} s (load average {load:.2f})")
         result = run_load(port, tokens, args.clients, args.seconds)
         return {"database": db, "tree": str(root), "commit": commit_of(root), "load_at_start": round(load, 2),
-                "server": f"gunicorn gthread -w {args.workers} --threads {args.threads}", **result}
+                "server": label, **result}
     finally:
         if server is not None:
-            server.terminate()
+            os.killpg(server.pid, 15)
             server.wait(timeout=30)
         if db == "postgres":
             pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
@@ -260,6 +265,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=10, help="threads per gunicorn worker")
+    parser.add_argument("--server", choices=["gunicorn", "dev"], default="gunicorn",
+                        help="gunicorn (as jiesu serve) or dev: Django's development server (jiesu serve --dev)")
     parser.add_argument("--root", default=str(ROOT), help="the checkout of jiesu to serve (its own .venv)")
     parser.add_argument("--compare", metavar="BASELINE", help="another checkout measured alternately with this one")
     parser.add_argument("--rounds", type=int, default=3, help="with --compare: rounds of baseline + this one")
