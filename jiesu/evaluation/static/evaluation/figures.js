@@ -26,7 +26,7 @@
       ],
       series: [
         ...counts.map((s) => ({ name: s.name, type: "bar", data: s.data, barMaxWidth: 24 })),
-        ...rates.map((s) => ({ name: s.name, type: "line", yAxisIndex: 1, data: s.data, connectNulls: true,
+        ...rates.map((s) => ({ name: s.name, type: "line", yAxisIndex: 1, data: s.data, connectNulls: false,
           symbolSize: 6, tooltip: { valueFormatter: (v) => (v == null ? "—" : v + "%") } })),
       ],
     };
