@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from jiesu.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 from jiesu.core.permissions import Perm
@@ -70,8 +71,8 @@ def _dashboard_context(request: HttpRequest, f: pages.Filters, scope: FigureScop
     compared, _table = pages.headline(scope, f.period, pages.CITY_HEADLINE if scope.is_city else pages.UNIT_HEADLINE)
     return {
         "filters": f, "scope": scope, "headline": compared, "trend": pages.trend(scope, f.period, count_code),
-        "breakdowns": [pages.breakdown(scope, f.period, "category", count_code, "按诉求大类"),
-                       pages.breakdown(scope, f.period, "region", count_code, "按区县")],
+        "breakdowns": [pages.breakdown(scope, f.period, "category", count_code, _("按诉求大类")),
+                       pages.breakdown(scope, f.period, "region", count_code, _("按区县"))],
         "units": pages.unit_table(scope, f.period, f, sort, descending),
         "unit_choices": visible_units(user).filter(is_active=True).order_by("path"),
         "periods": pages.periods_menu(f),
@@ -105,7 +106,7 @@ def _unit_context(request: HttpRequest, f: pages.Filters, scope: FigureScope) ->
         "filters": f, "scope": scope, "unit": scope.unit,
         "comparison": pages.unit_against_city(scope, f.period),
         "trend": pages.trend(scope, f.period, "assigned"),
-        "breakdowns": [pages.breakdown(scope, f.period, "category", "assigned", "按诉求大类")],
+        "breakdowns": [pages.breakdown(scope, f.period, "category", "assigned", _("按诉求大类"))],
         "has_subunits": Unit.objects.filter(parent=scope.unit).exists(),
         "periods": pages.periods_menu(f), "rank": pages.unit_rank(scope.unit, f.period),
         "city_wide": scope.viewer_city_wide and has_perm(request.user, Perm.STATS_VIEW),

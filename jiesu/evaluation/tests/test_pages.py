@@ -172,3 +172,11 @@ def test_a_page_reads_its_figures_of_one_moment_refreshing_once(city, history):
         services.accept(city.operator, city.ticket_data(title="又一件"))
         assert accepted() == 2  # the page's second table is of the same moment as its first
     assert accepted() == 3  # the next page sees it
+
+
+def test_the_pages_follow_the_language_switch(client, analyst, history):
+    client.force_login(analyst)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"{DASHBOARD}?period=month&on=2026-03").content.decode()
+    assert "Headline figures" in html and "By day" in html and "By category" in html and "Figures by unit" in html
+    assert "每日走势" not in html and "各单位指标" not in html
