@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiesu.calls",
     "jiesu.evaluation",
     "jiesu.channels",
+    "jiesu.insights",
     "jiesu.api",
     "jiesu.web",
     "jiesu.demo",

@@ -1,0 +1,68 @@
+"""jiesu hot analyse — hot issues of a message file (CSV/Excel), hottest first, with progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jiesu.insights import discovery
+from jiesu.insights.files import columns_from, read_messages
+from jiesu.intelligence.datasets import DatasetError
+
+STAGES = {"places": "识别地点", "terms": "提取诉求词", "groups": "聚类"}
+
+
+class Command(BaseCommand):
+    help = "热点问题：analyse 分析留言或工单文件（CSV/Excel），按热度排序。"
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        analyse = sub.add_parser("analyse", help="分析一个留言/工单文件，输出热点问题")
+        analyse.add_argument("--data", required=True, help="CSV 或 Excel 文件")
+        analyse.add_argument("--id-col", required=True, help="编号列")
+        analyse.add_argument("--text-cols", required=True, help="文本列，逗号分隔；第一列为标题（如 留言主题,留言详情）")
+        analyse.add_argument("--time-col", required=True, help="时间列")
+        analyse.add_argument("--votes-cols", default="", help="点赞列[,反对列]")
+        analyse.add_argument("--user-col", default="", help="留言人/来电人列（同一人多次反映只计一次）")
+        analyse.add_argument("--top", type=int, default=10, help="输出前 N 个热点（默认 10）")
+        analyse.add_argument("--half-life", type=float, default=0.0,
+                             help="热度半衰期（天，从文件最后一条留言起算；默认 0：整个文件视为一个时期，不衰减）")
+        analyse.add_argument("--json", action="store_true", help="输出 JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["top"] < 1:
+            raise CommandError("--top 须为正整数。")
+        if options["half_life"] is not None and options["half_life"] < 0:
+            raise CommandError("--half-life 不能为负数。")
+        started = time.monotonic()
+        try:
+            columns = columns_from(options["id_col"], options["text_cols"], options["time_col"],
+                                   options["votes_cols"], options["user_col"])
+            messages, skipped = read_messages(options["data"], columns)
+        except DatasetError as exc:
+            raise CommandError(str(exc)) from exc
+        print(f"读取 {len(messages)} 条留言（跳过 {skipped} 行）", file=sys.stderr, flush=True)
+        found = discovery.discover(messages, discovery.Options(half_life_days=options["half_life"] or None),
+                                   progress=_progress(started))
+        elapsed = time.monotonic() - started
+        print(f"发现 {len(found)} 个热点问题，用时 {elapsed:.1f} 秒", file=sys.stderr, flush=True)
+        top = found[:options["top"]]
+        if options["json"]:
+            self.stdout.write(json.dumps({"clusters": [i.as_json() for i in top]}, ensure_ascii=False, indent=1))
+            return
+        for issue in top:
+            self.stdout.write(f"{issue.rank:>3}. 热度 {issue.heat:>8.1f}  {issue.description}  "
+                              f"（{issue.requesters} 人 {len(issue.members)} 条，{issue.start:%Y-%m-%d}—{issue.end:%Y-%m-%d}）")
+
+
+def _progress(started: float):  # type: ignore[no-untyped-def]
+    def report(stage: str, done: int, total: int) -> None:
+        print(f"\r  {STAGES.get(stage, stage)} {done}/{total}（{time.monotonic() - started:.1f} 秒）", end="",
+              file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr, flush=True)
+    return report
