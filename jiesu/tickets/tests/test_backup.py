@@ -23,6 +23,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 64
 
 
+@pytest.fixture(autouse=True)
+def _pg_tools():  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and not all(shutil.which(t) for t in ("pg_dump", "pg_restore", "psql")):
+        pytest.skip("PostgreSQL backups need pg_dump, pg_restore and psql (apt-get install postgresql-client)")
+
+
 def _backup(tmp_path: Path) -> Path:
     out = io.StringIO()
     call_command("backup", "--out", str(tmp_path / "backups"), stdout=out, stderr=io.StringIO())
