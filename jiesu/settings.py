@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiesu.calls",
     "jiesu.evaluation",
     "jiesu.channels",
+    "jiesu.open311",
     "jiesu.insights",
     "jiesu.api",
     "jiesu.web",
@@ -193,6 +194,11 @@ ENCODER_THREADS = int(os.environ.get("JIESU_ENCODER_THREADS", "1") or 1)
 ENCODER_CACHE_DIR = Path(os.environ.get("JIESU_ENCODER_CACHE_DIR", VAR_DIR / "cache" / "encoder"))
 
 # The demo accounts' password.
+# Open311 GeoReport v2 (jiesu/open311): the one jurisdiction served, and what discovery tells clients
+JIESU_OPEN311_JURISDICTION = os.environ.get("JIESU_OPEN311_JURISDICTION", "siping.12345.gov.cn")
+JIESU_OPEN311_CONTACT = os.environ.get("JIESU_OPEN311_CONTACT", "12345 政务服务便民热线，电话 12345")
+JIESU_OPEN311_KEYS = os.environ.get("JIESU_OPEN311_KEYS", "向热线中心系统管理员申请接口令牌（jiesu token create）")
+
 DEMO_PASSWORD = os.environ.get("JIESU_DEMO_PASSWORD", "jiesu-demo")
 
 # City settings: the prefix of ticket numbers.

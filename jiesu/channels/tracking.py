@@ -97,7 +97,7 @@ def _steps(ticket: Ticket) -> list[Step]:
     return [Step(e.occurred_at, text) for e in events if (text := _step(e, names))]
 
 
-def _published_reply(ticket: Ticket) -> tuple[str, datetime | None]:
+def published_reply(ticket: Ticket) -> tuple[str, datetime | None]:
     if ticket.answer_text:
         return mask_personal_data(ticket.answer_text), ticket.closed_at
     reply = (Reply.objects.filter(assignment__ticket=ticket, assignment__role="lead",
@@ -106,7 +106,7 @@ def _published_reply(ticket: Ticket) -> tuple[str, datetime | None]:
 
 
 def track(ticket: Ticket) -> Tracked:
-    reply, reply_at = _published_reply(ticket)
+    reply, reply_at = published_reply(ticket)
     return Tracked(ticket=ticket, status=STATUS_WORDS.get(State(ticket.status), ticket.get_status_display()),
                    steps=_steps(ticket), reply=reply, reply_at=reply_at,
                    may_rate=rating_allowed() and ticket.status == State.VISITING and bool(reply))

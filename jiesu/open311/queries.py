@@ -1,0 +1,93 @@
+"""Reading Open311 requests: the filters of ``GET requests`` and each request as Open311 shows it.
+
+Only requests filed through Open311 are listed, and never with the requester's personal data: the description
+and the published reply are masked (`intelligence.pii`), names and phones are not part of a request at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from jiesu.channels.tracking import published_reply
+from jiesu.core import clock
+from jiesu.core.models import Event
+from jiesu.intelligence.pii import mask_personal_data
+from jiesu.open311.models import Open311Request
+from jiesu.open311.services import Open311Error
+from jiesu.tickets.models import Assignment
+from jiesu.tickets.states import OPEN_STATES
+
+MAX_SPAN = timedelta(days=90)
+MAX_RESULTS = 1000
+
+
+def _moment(raw: str, name: str, *, end: bool = False) -> datetime | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    parsed = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+    if parsed is None and (day := parse_date(raw)) is not None:
+        parsed = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+    if parsed is None:
+        raise Open311Error(400, [f"{name} is not a W3C datetime"])
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _codes(raw: str) -> list[str]:
+    return [c.strip() for c in (raw or "").split(",") if c.strip()][:MAX_RESULTS]
+
+
+def _by_dates(qs: QuerySet[Open311Request], params: Any) -> QuerySet[Open311Request]:
+    start, end = _moment(params.get("start_date", ""), "start_date"), _moment(params.get("end_date", ""),
+                                                                              "end_date", end=True)
+    end = end or clock.now()
+    start = start or end - MAX_SPAN
+    if end < start or end - start > MAX_SPAN:
+        raise Open311Error(400, ["start_date and end_date must span at most 90 days, start before end"])
+    return qs.filter(filed_at__gte=start, filed_at__lte=end)
+
+
+def find_requests(params: Any) -> list[Open311Request]:
+    qs = Open311Request.objects.select_related("ticket__lead_unit", "ticket__category")
+    if ids := _codes(params.get("service_request_id", "")):
+        return list(qs.filter(ticket__number__in=[i.upper() for i in ids]))  # overrides the other filters
+    qs = _by_dates(qs, params)
+    if codes := _codes(params.get("service_code", "")):
+        qs = qs.filter(service_code__in=codes)
+    status = (params.get("status") or "").strip()
+    if status not in ("", "open", "closed"):
+        raise Open311Error(400, ["status must be open or closed"])
+    if status:
+        qs = qs.filter(ticket__status__in=OPEN_STATES) if status == "open" else qs.exclude(
+            ticket__status__in=OPEN_STATES)
+    return list(qs[:MAX_RESULTS])
+
+
+def _iso(moment: datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _expected(ticket: Any) -> datetime | None:
+    lead = Assignment.objects.filter(ticket=ticket, role="lead", is_current=True).order_by("-id").first()
+    return lead.reply_due_at if lead and lead.reply_due_at else ticket.dispatch_due_at
+
+
+def as_open311(row: Open311Request) -> dict[str, Any]:
+    t = row.ticket
+    reply, _at = published_reply(t)
+    updated = Event.objects.filter(subject_type="ticket", subject_id=str(t.pk)).aggregate(m=Max("occurred_at"))["m"]
+    return {
+        "service_request_id": t.number, "status": "open" if t.status in OPEN_STATES else "closed",
+        "status_notes": reply, "service_name": t.category.name if t.category else "",
+        "service_code": row.service_code, "description": mask_personal_data(t.content),
+        "agency_responsible": t.lead_unit.name if t.lead_unit else "", "service_notice": "",
+        "requested_datetime": _iso(t.created_at), "updated_datetime": _iso(updated or t.created_at),
+        "expected_datetime": _iso(_expected(t)), "address": row.address_string, "address_id": "",
+        "zipcode": "", "lat": str(row.lat) if row.lat is not None else "",
+        "long": str(row.long) if row.long is not None else "", "media_url": row.media_url,
+    }
