@@ -22,6 +22,14 @@ class ThrottledLoginMixin:
     cleaned_data: dict[str, Any]
 
     def clean(self) -> dict[str, Any]:
+        with signin.serialised(str(self.cleaned_data.get("username") or "")):
+            try:
+                return self._checked_clean()
+            except ValidationError as error:
+                refusal = error  # raised after the block: the failure's audit row must commit, not roll back
+        raise refusal
+
+    def _checked_clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
         if username and self.cleaned_data.get("password"):
             lock = signin.lockout(username, signin.client_ip(self.request) if self.request else None)

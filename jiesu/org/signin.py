@@ -11,11 +11,14 @@ The web login form, the admin's and the API's bearer token all go through here (
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
@@ -89,6 +92,20 @@ def lockout(username: str, ip: str | None, *, token: bool = False) -> Lockout | 
     if ip and (until := _lock_until(recent.filter(ip=ip, outcome__in=FAILURES), per_ip, window)):
         return Lockout(_("该网络地址登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": _minutes(until)}, until)
     return None
+
+
+@contextmanager
+def serialised(username: str) -> Iterator[None]:
+    """One attempt on an account at a time on PostgreSQL (a transaction-scoped advisory lock on its name), so a
+    burst of parallel guesses cannot all pass the check before the first failures are written. SQLite needs no
+    lock of ours for the count to hold across processes, but parallel attempts there are not serialised."""
+    if connection.vendor != "postgresql" or not username:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"jiesu-signin:{username}"])
+        yield
 
 
 def _minutes(until: Any) -> int:

@@ -123,3 +123,32 @@ def test_forwarded_addresses_count_only_from_a_trusted_proxy(rf):
     proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
     garbage = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
     assert (client_ip(direct), client_ip(proxied), client_ip(garbage)) == ("192.0.2.1", "203.0.113.7", None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_on_postgresql_stop_at_the_limit(operator):
+    """Eight wrong passwords at once: on PostgreSQL the attempts on one account are serialised, so exactly the
+    limit of them are checked and the rest are refused as locked."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: attempts are serialised by an advisory lock")
+    barrier = threading.Barrier(8)
+
+    def guess() -> None:
+        try:
+            barrier.wait()
+            _login(Client(), "op1", WRONG)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes = _outcomes(username="op1")
+    assert sorted(outcomes) == sorted([Outcome.FAILURE] * 3 + [Outcome.LOCKED] * 5)
