@@ -24,3 +24,22 @@ class TrackAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.ip} {'ok' if self.ok else 'failed'}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent to a mobile to confirm a web request; only its keyed hash is kept."""
+
+    mobile = models.CharField(_("手机号"), max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(_("网络地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"), db_index=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("核对次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiesu.channels import rating, throttle, tracking
+from jiesu.channels import places, rating, throttle, tracking, web_request
 from jiesu.core.errors import DomainError
+from jiesu.org.signin import client_ip
 from jiesu.tickets.states import Resolution, Satisfaction
 
 TEMPLATE = "channels/track.html"
@@ -60,3 +61,59 @@ def rate(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {**context, **_choices(), "rate_errors": errors, "values": values},
                       status=exc.status)
     return render(request, TEMPLATE, {**context, **_choices(), "tracked": tracking.track(ticket), "rated": True})
+
+
+REQUEST_TEMPLATE = "channels/request.html"
+FORM_FIELDS = ("kind", "title", "content", "region", "address", "name", "mobile", "code")
+
+
+def _request_context(values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"values": values, "kinds": [(k.value, k.label) for k in web_request.KINDS],
+            "districts": places.districts(), **extra}
+
+
+def _posted(request: HttpRequest) -> dict[str, str]:
+    """The form's values; the place is the most precise of the three pickers chosen (all are named region)."""
+    values = {k: (request.POST.get(k) or "").strip() for k in FORM_FIELDS}
+    values["region"] = next((c.strip() for c in reversed(request.POST.getlist("region")) if c.strip()), "")
+    return values
+
+
+def _errors(exc: DomainError) -> dict[str, list[str]]:
+    return {k: [str(m) for m in v] for k, v in exc.field_errors.items()} or {"": [str(exc.message)]}
+
+
+@require_http_methods(["GET", "POST"])
+def request_page(request: HttpRequest) -> HttpResponse:
+    """The public request form; the posted form becomes a ticket once its mobile's code matches."""
+    if request.method == "GET":
+        return render(request, REQUEST_TEMPLATE, _request_context({}))
+    values = _posted(request)
+    try:
+        ticket = web_request.submit(values)
+    except DomainError as exc:
+        return render(request, REQUEST_TEMPLATE, _request_context(values, errors=_errors(exc)), status=exc.status)
+    return render(request, "channels/request_done.html", {"ticket": ticket})
+
+
+@require_POST
+def request_code(request: HttpRequest) -> HttpResponse:
+    """Sends the one-time code; htmx swaps the answer in beside the button, a plain post re-shows the form."""
+    values = _posted(request)
+    try:
+        web_request.send_code(values["mobile"], client_ip(request))
+        message, status, ok = str(_("验证码已发送，10 分钟内有效。")), 200, True
+    except DomainError as exc:
+        message, status, ok = "；".join(m for ms in _errors(exc).values() for m in ms), exc.status, False
+    if request.headers.get("HX-Request"):
+        return render(request, "channels/_code_sent.html", {"message": message, "ok": ok})
+    return render(request, REQUEST_TEMPLATE, _request_context(values, code_message=message, code_ok=ok),
+                  status=status)
+
+
+@require_GET
+def region_options(request: HttpRequest) -> HttpResponse:
+    """The streets of a district or the communities of a street, as <option>s for the next picker."""
+    return render(request, "channels/_region_options.html",
+                  {"regions": places.children(next((c.strip()[:12] for c in reversed(request.GET.getlist("region"))
+                                                    if c.strip()), ""))})
