@@ -76,24 +76,46 @@ def _quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
+@dataclass
+class Grouping:
+    """Every group of an analysis (single messages included), with what was computed on the way."""
+
+    messages: list[Message]
+    places: list[placing.Place]
+    vectors: ProblemVectors
+    groups: list[list[int]]  # rows of ``messages``, each group in time order
+
+
+def group_messages(messages: Sequence[Message], options: Options | None = None, progress: Progress = _quiet,
+                   regions: Sequence[placing.Place | None] | None = None) -> Grouping:
+    """Groups ``messages`` (see the module's docstring). ``regions``: per message, the region chosen on its
+    ticket, used where the text names no more specific place."""
+    options = options or Options()
+    order = sorted(range(len(messages)), key=lambda i: (messages[i].at, messages[i].id))
+    ordered = [messages[i] for i in order]
+    chosen = [regions[i] for i in order] if regions is not None else None
+    progress("places", 0, len(ordered))  # placing and vectors are one pass each: reported when done
+    places, mentioned = placing.places_of([m.title for m in ordered], [m.detail for m in ordered],
+                                          placing.region_names(), chosen)
+    progress("places", len(ordered), len(ordered))
+    vectors = ProblemVectors([problem_text(m.title, m.detail, p.label) for m, p in zip(ordered, places,
+                                                                                         strict=True)],
+                             [p.key or p.area for p in places])
+    progress("terms", len(ordered), len(ordered))
+    groups = _groups(vectors, places, options, progress) if ordered else []
+    groups = _across_places(vectors, places, mentioned, groups, options) if groups else []
+    return Grouping(ordered, places, vectors, groups)
+
+
 def discover(messages: Sequence[Message], options: Options | None = None, progress: Progress = _quiet,
              ) -> list[HotIssue]:
     """The hot issues among ``messages``, hottest first (rank 1 …)."""
     options = options or Options()
-    messages = sorted(messages, key=lambda m: (m.at, m.id))
     if not messages:
         return []
-    progress("places", 0, len(messages))  # placing and vectors are one pass each: reported when done
-    places, mentioned = placing.places_of([m.title for m in messages], [m.detail for m in messages],
-                                          placing.region_names())
-    progress("places", len(messages), len(messages))
-    vectors = ProblemVectors([problem_text(m.title, m.detail, p.label) for m, p in zip(messages, places,
-                                                                                          strict=True)],
-                             [p.key or p.area for p in places])
-    progress("terms", len(messages), len(messages))
-    groups = _across_places(vectors, places, mentioned, _groups(vectors, places, options, progress), options)
-    end = options.end or messages[-1].at
-    issues = [_issue(messages, places, vectors, rows, end, options) for rows in groups]
+    found = group_messages(messages, options, progress)
+    end = options.end or found.messages[-1].at
+    issues = [issue_of(found, rows, end, options) for rows in found.groups]
     ranked = sorted((i for i in issues if i is not None), key=lambda i: (-i.heat, i.start, i.members[0]))
     for rank, issue in enumerate(ranked, start=1):
         issue.rank = rank
@@ -123,21 +145,25 @@ def _groups(vectors: ProblemVectors, places: list[placing.Place], options: Optio
     return out
 
 
-def _issue(messages: Sequence[Message], places: list[placing.Place], vectors: ProblemVectors, rows: list[int],
-           end: datetime, options: Options) -> HotIssue | None:
-    members = [messages[r] for r in rows]
+def issue_of(found: Grouping, rows: list[int], end: datetime, options: Options, *,
+             keep_all: bool = False) -> HotIssue | None:
+    """The group as a hot issue; None when it is not one (fewer requesters, no shared word) unless ``keep_all``."""
+    members = [found.messages[r] for r in rows]
     voices = [heat.Voice(m.requester or f"#{m.id}", m.at, m.likes - m.dislikes) for m in members]
-    if len({v.requester for v in voices}) < options.min_requesters:
+    if not keep_all and len({v.requester for v in voices}) < options.min_requesters:
+        return None
+    terms = found.vectors.terms(rows)
+    if not keep_all and not terms:  # alike only in characters, sharing no word: not one problem
         return None
     h = heat.heat_of(voices, end, half_life_days=options.half_life_days)
-    place = _common_place(places, rows)
-    terms = vectors.terms(rows)
-    if not terms:  # alike only in characters, sharing no word: not one problem
-        return None
-    description = f"{place.label}：{'、'.join(terms)}" if place.label else "、".join(terms)
-    return HotIssue(heat=h.value, description=description, place=place.label, start=members[0].at,
-                    end=members[-1].at, members=[m.id for m in members], requesters=h.requesters, votes=h.votes,
-                    terms=terms, place_key=place.key)
+    place = _common_place(found.places, rows)
+    return HotIssue(heat=h.value, description=describe(place.label, terms), place=place.label,
+                    start=members[0].at, end=members[-1].at, members=[m.id for m in members],
+                    requesters=h.requesters, votes=h.votes, terms=terms, place_key=place.key)
+
+
+def describe(place: str, terms: list[str]) -> str:
+    return f"{place}：{'、'.join(terms)}" if place else "、".join(terms)
 
 
 def _across_places(vectors: ProblemVectors, places: list[placing.Place], mentioned: list[frozenset[str]],

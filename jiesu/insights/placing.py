@@ -55,24 +55,37 @@ def _coded(text: str) -> list[Place]:
     return [Place(f"c:{code}", code, DISTRICT_RANK) for code in _CODED_DISTRICT.findall(text)[:1]]
 
 
-def place_of(finder: PlaceNameFinder, title: str, detail: str) -> Place:
-    """The place key of one message: the most specific place of its title, else of its detail."""
+def place_of(finder: PlaceNameFinder, title: str, detail: str, region: Place | None = None) -> Place:
+    """The place key of one message: the most specific place of its title, else of its detail, else the
+    ``region`` chosen on its ticket."""
     for text in (title, detail):
         if not text:
             continue
         found = _named(finder.find(text)) + _region_places(text) + _coded(text)
+        if region is not None and region.rank <= min((p.rank for p in found), default=99):
+            found.insert(0, region)  # the operator's choice when the text says no more
         if found:
-            best = min(found, key=lambda p: p.rank)
-            return best if best.rank < DISTRICT_RANK else Place("", best.label, best.rank, best.key)
-    return NOWHERE
+            return _as_key(min(found, key=lambda p: p.rank))
+    return _as_key(region) if region is not None else NOWHERE
+
+
+def _as_key(best: Place) -> Place:
+    return best if best.rank < DISTRICT_RANK else Place("", best.label, best.rank, best.key)
+
+
+def region_place(code: str, name: str, level: int) -> Place | None:
+    """A ticket's chosen region as a place (a district is an area)."""
+    rank = REGION_RANK.get(level)
+    return Place(f"r:{code}", name, rank) if rank is not None else None
 
 
 def places_of(titles: Sequence[str], details: Sequence[str], cut: Sequence[str] = (),
-              ) -> tuple[list[Place], list[frozenset[str]]]:
+              regions: Sequence[Place | None] | None = None) -> tuple[list[Place], list[frozenset[str]]]:
     """The place of every message, and the keys of every named place it mentions (伊景园滨河苑 said by one who
     files it under 武广新城); where names start is learnt from these messages themselves."""
     finder = PlaceNameFinder(cut).fit(f"{t} {d}" for t, d in zip(titles, details, strict=True))
-    places = [place_of(finder, t, d) for t, d in zip(titles, details, strict=True)]
+    chosen = regions if regions is not None else [None] * len(titles)
+    places = [place_of(finder, t, d, r) for t, d, r in zip(titles, details, chosen, strict=True)]
     mentioned = [frozenset(f"n:{p.name}" for p in finder.find(f"{t} {d}")) for t, d in zip(titles, details,
                                                                                            strict=True)]
     return places, mentioned

@@ -1,4 +1,4 @@
-"""jiesu hot analyse — hot issues of a message file (CSV/Excel), hottest first, with progress on stderr."""
+"""jiesu hot analyse|rebuild|update|list — hot issues of a message file, or of the tickets (kept in the database)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiesu.insights import discovery
+from jiesu.insights import discovery, queries, services
 from jiesu.insights.files import columns_from, read_messages
 from jiesu.intelligence.datasets import DatasetError
 
-STAGES = {"places": "识别地点", "terms": "提取诉求词", "groups": "聚类"}
+STAGES = {"places": "识别地点", "terms": "提取诉求词", "groups": "聚类", "saved": "写入", "update": "归入热点"}
 
 
 class Command(BaseCommand):
-    help = "热点问题：analyse 分析留言或工单文件（CSV/Excel），按热度排序。"
+    help = "热点问题：analyse 分析留言或工单文件（CSV/Excel）；rebuild 重建工单热点；update 新工单归入热点；list 列出。"
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -32,8 +32,42 @@ class Command(BaseCommand):
         analyse.add_argument("--half-life", type=float, default=0.0,
                              help="热度半衰期（天，从文件最后一条留言起算；默认 0：整个文件视为一个时期，不衰减）")
         analyse.add_argument("--json", action="store_true", help="输出 JSON")
+        rebuild = sub.add_parser("rebuild", help="按最近 N 天的工单重建热点（修复或首次建立）")
+        rebuild.add_argument("--days", type=int, default=services.WINDOW_DAYS, help="统计期（天，默认 90）")
+        sub.add_parser("update", help="把尚未归入热点的新工单归入已有热点或新建热点")
+        listing = sub.add_parser("list", help="列出当前热点（诉求人至少 2 人），按热度排序")
+        listing.add_argument("--top", type=int, default=20)
+        listing.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "rebuild":
+            if options["days"] < 1:
+                raise CommandError("--days 须为正整数。")
+            started = time.monotonic()
+            hot = services.rebuild(days=options["days"], progress=_progress(started))
+            self.stdout.write(f"热点已重建：{hot} 个热点问题，用时 {time.monotonic() - started:.1f} 秒。")
+        elif action == "update":
+            counts = services.update(progress=_progress(time.monotonic()))
+            self.stdout.write("新工单 {tickets} 张：归入已有热点 {joined}，新建 {started}。".format(**counts))
+        elif action == "list":
+            self._list(options)
+        else:
+            self._analyse(options)
+
+    def _list(self, options: dict[str, Any]) -> None:
+        if options["top"] < 1:
+            raise CommandError("--top 须为正整数。")
+        rows = list(queries.hot_issues(limit=options["top"]))
+        if options["json"]:
+            self.stdout.write(json.dumps({"issues": [queries.as_json(r) for r in rows]}, ensure_ascii=False,
+                                         indent=1))
+            return
+        for rank, row in enumerate(rows, start=1):
+            self.stdout.write(f"{rank:>3}. 热度 {row.heat:>8.1f}  {row.description}  （{row.requesters} 人 "
+                              f"{row.tickets} 件，{row.first_at:%Y-%m-%d}—{row.last_at:%Y-%m-%d}）")
+
+    def _analyse(self, options: dict[str, Any]) -> None:
         if options["top"] < 1:
             raise CommandError("--top 须为正整数。")
         if options["half_life"] is not None and options["half_life"] < 0:
