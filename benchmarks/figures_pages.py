@@ -1,6 +1,12 @@
 """The figures pages on the demo city: server time to render the dashboard, a unit's page and a ticket list.
 
     .venv/bin/python benchmarks/figures_pages.py [--runs 20] [--keep DIR]
+    JIESU_DATABASE_URL=postgres://… .venv/bin/python benchmarks/figures_pages.py --scale-units 400 --days 730
+
+With --scale-units, the database of JIESU_DATABASE_URL (migrated, with the demo city: it is emptied of figures)
+gets that many synthetic units (职能部门, marked demo) and --days of daily facts for each — every unit-level
+figure a day, and the city's totals by category and district — written with COPY, as a province's two years
+would leave them; the pages then read the month before last.
 
 A scratch demo city (SQLite in a temporary JIESU_VAR_DIR, `jiesu migrate` + `jiesu demo`, which also fills the
 figures' facts), then each page requested --runs times in this process through Django's test client as the
@@ -40,7 +46,16 @@ def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def measure(runs: int) -> list[dict[str, Any]]:
+SCALE_PAGES = [
+    ("dashboard, a month of all units", "analyst", "/figures/?period=month&on={before_last}"),
+    ("dashboard, 30 days", "analyst", "/figures/?period=range&from={from_30}&to={today}"),
+    ("dashboard, a month, all units listed", "analyst", "/figures/?period=month&on={before_last}&units=all"),
+    ("a synthetic unit's page", "supervisor", "/figures/units/bench0007/?period=month&on={before_last}"),
+    ("the API's month for all units", "analyst", "/api/v1/figures?from={before_last}&group_by=unit"),
+]
+
+
+def measure(runs: int, scale: bool = False) -> list[dict[str, Any]]:
     import django
     from django.db import connection, reset_queries
     from django.test import Client
@@ -53,9 +68,10 @@ def measure(runs: int) -> list[dict[str, Any]]:
     today = timezone.localdate()
     first = today.replace(day=1)
     values = {"today": today.isoformat(), "from_30": (today - timezone.timedelta(days=29)).isoformat(),
-              "last_month": f"{(first - timezone.timedelta(days=1)):%Y-%m}"}
+              "last_month": f"{(first - timezone.timedelta(days=1)):%Y-%m}",
+              "before_last": f"{((first - timezone.timedelta(days=1)).replace(day=1) - timezone.timedelta(days=1)):%Y-%m}"}
     results = []
-    for name, username, template in PAGES:
+    for name, username, template in SCALE_PAGES if scale else PAGES:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(username=username))
         path = template.format(**values)
@@ -83,11 +99,76 @@ def measure(runs: int) -> list[dict[str, Any]]:
     return results
 
 
+SCALE_CODES = ("assigned", "sign_timely", "reply_timely", "response_rate", "satisfaction_rate", "resolution_rate",
+               "handling_satisfaction", "return_rate", "overdue", "extension_rate", "praise", "urged")
+
+
+def scale_up(units: int, days: int) -> None:
+    """Synthetic units and their daily facts (see the module's doc), written with COPY."""
+    import random
+    from datetime import timedelta
+
+    import django
+    from django.db import connection
+    from django.utils import timezone
+
+    django.setup()
+    from jiesu.evaluation.models import ALL_UNITS, FactDay
+    from jiesu.org.models import Unit
+
+    rng = random.Random(11)
+    root = Unit.objects.filter(parent__isnull=True).first()
+    made = []
+    for n in range(units):  # a second run reuses the units of the first
+        unit = Unit.objects.filter(code=f"bench{n:04d}").first() or Unit(
+            code=f"bench{n:04d}", name=f"基准单位{n:04d}", kind=Unit.Kind.DEPARTMENT, parent=root, is_demo=True)
+        if unit.pk is None:
+            unit.save()
+        made.append(unit)
+    FactDay.objects.all().delete()
+    today = timezone.localdate()
+    first = today - timedelta(days=days)
+
+    def rows():  # type: ignore[no-untyped-def]
+        for d in range(days):
+            day = (first + timedelta(days=d)).isoformat()
+            for unit in made:
+                for code in SCALE_CODES:
+                    den = rng.randint(0, 12)
+                    yield (day, "", unit.pk, code, day, "", den, int(den * rng.uniform(0.6, 1.0) * 1000))
+            for code in (*SCALE_CODES, "accepted", "closing_rate"):
+                yield (day, "", ALL_UNITS, code, day, "", units * 6, units * 5000)
+                for dim, keys in (("category", 25), ("region", 12)):
+                    for key in range(1, keys + 1):
+                        yield (day, dim, ALL_UNITS, code, day, str(key), units // 4, units * 200)
+
+    started = time.perf_counter()
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            "COPY evaluation_factday (day, dim, unit_id, figure, num_day, key, den, num) FROM STDIN") as copy:
+        for row in rows():
+            copy.write_row(row)
+            count += 1
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE evaluation_factday")
+    log(f"{units} units, {count:,} daily facts in {time.perf_counter() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", help="use (or make) the demo city in this folder and keep it")
+    parser.add_argument("--scale-units", type=int, default=0, help="synthetic units (PostgreSQL, see above)")
+    parser.add_argument("--days", type=int, default=730)
     args = parser.parse_args()
+    if args.scale_units:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiesu.settings")
+        sys.path.insert(0, str(ROOT))
+        scale_up(args.scale_units, args.days)
+        results = measure(args.runs, scale=True)
+        print(json.dumps({"runs": args.runs, "database": "postgresql", "units": args.scale_units, "days": args.days,
+                          "pages": results}, ensure_ascii=False, indent=2))
+        return
     var = args.keep or tempfile.mkdtemp(prefix="jiesu-figures-")
     os.environ.update({"JIESU_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "jiesu.settings"})
     os.environ.pop("JIESU_DATABASE_URL", None)

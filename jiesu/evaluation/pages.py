@@ -217,30 +217,32 @@ class UnitTable:
     rows: list[UnitRow]
     sort: str
     descending: bool
+    total: int  # units with something in the period; ``rows`` may show only the first of them
 
 
-def unit_table(scope: FigureScope, period: Period, filters: Filters, sort: str, descending: bool) -> UnitTable:
-    """Every unit's figures in the scope; sorted by one column (the URL says which), units with nothing in the
-    period left out."""
+UNIT_ROWS = 50  # rows the dashboard shows unless asked for all (a province has hundreds of units)
+
+
+def unit_table(scope: FigureScope, period: Period, filters: Filters, sort: str, descending: bool,
+               limit: int | None = UNIT_ROWS) -> UnitTable:
+    """The units' figures in the scope, units with nothing in the period left out, sorted by one column (the URL
+    says which); the first ``limit`` of them as rows (None: all)."""
     table = queries.compute(scope, period, group_by="unit", codes=list(UNIT_COLUMNS), fresh=False)
-    columns = [get(c) for c in UNIT_COLUMNS]
-    units = Unit.objects.in_bulk([int(g.key) for g in table.groups if g.key.isdigit()])
-    rows = []
-    for g in table.groups:
-        unit = units.get(int(g.key)) if g.key.isdigit() else None
-        if unit is None or not any(v.denominator for v in g.values.values()):
-            continue
-        link = f"{unit_page_path(unit.code)}?{filters.city_query}"
-        rows.append(UnitRow(unit, link, [cell(table, g.values[c.code], group_key=g.key) for c in columns]))
     sort = sort if sort in UNIT_COLUMNS else "assigned"
-    index = list(UNIT_COLUMNS).index(sort)
+    groups = [g for g in table.groups if g.key.isdigit() and any(v.denominator for v in g.values.values())]
 
-    def key(row: UnitRow) -> tuple[bool, float]:
-        value = row.cells[index].value
+    def key(g: Any) -> tuple[bool, float]:
+        value = g.values[sort].value
         return (value is None, -(value or 0) if descending else (value or 0))
 
-    rows.sort(key=key)
-    return UnitTable(columns, rows, sort, descending)
+    groups.sort(key=key)
+    shown_groups = groups if limit is None else groups[:limit]
+    units = Unit.objects.in_bulk([int(g.key) for g in shown_groups])
+    columns = [get(c) for c in UNIT_COLUMNS]
+    rows = [UnitRow(units[int(g.key)], f"{unit_page_path(units[int(g.key)].code)}?{filters.city_query}",
+                    [cell(table, g.values[c.code], group_key=g.key) for c in columns])
+            for g in shown_groups if int(g.key) in units]
+    return UnitTable(columns, rows, sort, descending, len(groups))
 
 
 def unit_page_path(code: str) -> str:
@@ -276,8 +278,13 @@ def ranking_month(period: Period) -> Period:
 @dataclass
 class RankedGroup:
     label: str
-    ranked: list[Any]  # scoring.Entry, best first
+    ranked: list[Any]  # scoring.Entry, best first: the first RANKED_ROWS and the black list after them
     unranked: int
+    not_shown: int = 0  # ranked units between those (the circular lists them all)
+    gap_at: int = 0  # the row before which they are left out
+
+
+RANKED_ROWS = 10
 
 
 @dataclass
@@ -295,7 +302,9 @@ def ranking_view(period: Period) -> RankingView:
     for group in scoring.GROUPS:
         entries = result.of_group(group.code)
         ranked = [e for e in entries if e.rank is not None]
-        groups.append(RankedGroup(str(group.label), ranked, len(entries) - len(ranked)))
+        shown = ranked[:RANKED_ROWS] + [e for e in ranked[RANKED_ROWS:] if e.list == scoring.BLACK]
+        groups.append(RankedGroup(str(group.label), shown, len(entries) - len(ranked), len(ranked) - len(shown),
+                                  RANKED_ROWS))
     return RankingView(month, result.stored, groups)
 
 

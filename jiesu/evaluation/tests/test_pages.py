@@ -180,3 +180,26 @@ def test_the_pages_follow_the_language_switch(client, analyst, history):
     html = client.get(f"{DASHBOARD}?period=month&on=2026-03").content.decode()
     assert "Headline figures" in html and "By day" in html and "By category" in html and "Figures by unit" in html
     assert "每日走势" not in html and "各单位指标" not in html
+
+
+def test_a_province_sees_the_first_units_and_a_link_to_all(client, analyst, monkeypatch):
+    from datetime import date
+
+    from jiesu.evaluation import pages as figure_pages
+    from jiesu.evaluation.tests.test_scoring import good
+    from jiesu.org.tests.factories import UnitFactory
+
+    monkeypatch.setattr(figure_pages, "UNIT_ROWS", 3)
+    monkeypatch.setattr(figure_pages, "RANKED_ROWS", 2)
+    units = [UnitFactory(name=f"局{n}", code=f"ju{n}") for n in range(9)]
+    for n, unit in enumerate(units):
+        good(unit, date(2026, 2, 9), satisfied=10 - n)
+    html = page(client, analyst, f"{DASHBOARD}?period=month&on=2026-02&sort=-satisfaction_rate")
+    table = html[html.index('id="units"'):]
+    assert re.findall(r'data-unit="(ju\d)"><th', table) == ["ju0", "ju1", "ju2"] and "9 个单位" in table
+    everything = links(table, r"units=all")
+    assert everything and "sort=-satisfaction_rate" in everything[0]
+    assert len(re.findall(r'data-unit="ju\d"><th', page(client, analyst, DASHBOARD + everything[0]))) == 9
+    ranking = html[html.index('id="ranking"'):html.index('id="units"')]
+    shown = re.findall(r'data-unit="(ju\d)">\s*<td>', ranking)
+    assert shown == ["ju0", "ju1", "ju6", "ju7", "ju8"] and "另有 4 个已排名单位" in ranking  # the best, the black list
