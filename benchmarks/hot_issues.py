@@ -1,6 +1,10 @@
 """Hot-issue discovery at a quarter's scale: N synthetic messages (default 100,000), time and memory.
 
     .venv/bin/python benchmarks/hot_issues.py --messages 100000 [--hot 60] [--seed 1]
+    .venv/bin/python benchmarks/hot_issues.py --messages 100000 --tickets [--new 1000]   # as tickets, SQLite
+
+With ``--tickets`` the messages become tickets in a scratch SQLite database (bulk-inserted, timestamps in the
+last 90 days) and ``services.rebuild`` runs on them, then ``services.update`` for ``--new`` more tickets.
 
 The history is made here (nothing read from ../shared): 2,000 estates and 300 roads with made-up names, 10
 districts, 40 problems each worded 6 ways; a quarter of the messages name only a district or nothing. Into the
@@ -104,11 +108,54 @@ def recovery(found: list, truth: dict[str, set[str]]) -> dict:
             "injected_in_top": sum(1 for r in injected_ranks if r <= len(truth))}
 
 
+def as_tickets(messages: list, prefix: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from jiesu.catalog.models import Channel
+    from jiesu.tickets.models import Ticket
+
+    tz = ZoneInfo("Asia/Shanghai")
+    channel = Channel.objects.get(code="phone")
+    rows = []
+    for n, m in enumerate(messages):
+        at = m.at.replace(tzinfo=tz)
+        phone = f"139{abs(hash(m.requester)) % 10**8:08d}"
+        rows.append(Ticket(number=f"{prefix}{n:08d}", query_code="00000000", status="received", kind="complaint",
+                           channel=channel, title=m.title[:200], content=m.detail, created_at=at,
+                           clock_started_at=at, requester_phone=phone))
+    Ticket.objects.bulk_create(rows, batch_size=2000)
+
+
+def tickets_run(messages: list, new: int) -> None:
+    from zoneinfo import ZoneInfo
+
+    from jiesu.insights import services
+
+    now = datetime(2026, 11, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    rng = random.Random(5)
+    rng.shuffle(messages)
+    started = time.monotonic()
+    as_tickets(messages[new:], "H")
+    stored = time.monotonic() - started
+    started = time.monotonic()
+    hot = services.rebuild(now=now - timedelta(days=1))
+    rebuilt = time.monotonic() - started
+    as_tickets(messages[:new], "N")
+    started = time.monotonic()
+    counts = services.update(now=now)
+    updated = time.monotonic() - started
+    print(json.dumps({"tickets": len(messages) - new, "insert_s": round(stored, 1), "rebuild_s": round(rebuilt, 1),
+                      "hot_issues": hot, "new_tickets": new, "update_s": round(updated, 1), "update": counts,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--hot", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tickets", action="store_true", help="as tickets: rebuild, then update")
+    parser.add_argument("--new", type=int, default=1000, help="with --tickets: tickets added before update")
     args = parser.parse_args()
     os.environ["JIESU_VAR_DIR"] = tempfile.mkdtemp(prefix="jiesu-hot-bench-")
     os.environ.pop("JIESU_DATABASE_URL", None)
@@ -123,6 +170,9 @@ def main() -> None:
     from jiesu.insights.discovery import Options, discover
 
     messages, truth = history(args.messages, args.hot, args.seed)
+    if args.tickets:
+        tickets_run(messages, args.new)
+        return
     stages: dict[str, float] = {}
     started = time.monotonic()
 

@@ -10,6 +10,7 @@ it starts one. Each call is one transaction and writes one event.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,8 +115,8 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
     space = ProblemSpace.from_bytes(bytes(record.space))
     since = now - timedelta(days=WINDOW_DAYS)
     tickets = list(_tickets(since, now).filter(hot_issue_member__isnull=True))
-    active = _active(space, since)
-    places = _places(tickets, active)
+    places = _places(tickets, since)
+    active = _active(space, since, places)
     texts = [problem_text(t.title, t.content, p.label) for t, p in zip(tickets, places, strict=True)]
     matrix, word_block = space.transform(texts)
     joined = started = 0
@@ -138,30 +139,32 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
     return {"tickets": len(tickets), "joined": joined, "started": started, "rebuilt": 0}
 
 
-def _active(space: ProblemSpace, since: datetime) -> list[_Open]:
+def _active(space: ProblemSpace, since: datetime, places: list[placing.Place]) -> list[_Open]:
+    """The active issues the new tickets may join: those of their places (and of the pool when one has none)."""
     width_vector = len(space.words.vocabulary) + len(space.grams.vocabulary)
     width_words = max(len(space.words.vocabulary), 1)
+    keys = {p.key for p in places}
+    rows = HotIssue.objects.filter(last_at__gte=since, place_key__in=keys)
     return [_Open(row, store.from_bytes(bytes(row.vector), width_vector),
-                  store.from_bytes(bytes(row.word_vector), width_words))
-            for row in HotIssue.objects.filter(last_at__gte=since)]
+                  store.from_bytes(bytes(row.word_vector), width_words)) for row in rows]
 
 
-def _places(tickets: list[Any], active: list[_Open]) -> list[placing.Place]:
+def _places(tickets: list[Any], since: datetime) -> list[placing.Place]:
     """Each new ticket's place: a named place of an active issue when its text names one (matched exactly),
     else as the batch of new tickets says (``placing.places_of``)."""
     if not tickets:
         return []
     found, _ = placing.places_of([t.title for t in tickets], [t.content for t in tickets], placing.region_names(),
                                  [_region(t) for t in tickets])
-    known = sorted({a.row.place for a in active if a.row.place_key.startswith("n:")}, key=len, reverse=True)
+    known = {place: (key, area) for place, key, area in HotIssue.objects.filter(
+        last_at__gte=since, place_key__startswith="n:").values_list("place", "place_key", "area")}
+    pattern = re.compile("|".join(map(re.escape, sorted(known, key=len, reverse=True)))) if known else None
     out = []
     for ticket, place in zip(tickets, found, strict=True):
-        name = next((n for n in known if n in ticket.title), None) or next(
-            (n for n in known if n in ticket.content), None)
+        match = pattern.search(ticket.title) or pattern.search(ticket.content) if pattern else None
+        name = match.group(0) if match else None
         if name is not None and (not place.key or place.key.startswith("n:")):
-            key = f"n:{name}"
-            rank = next(a.row for a in active if a.row.place_key == key)
-            place = placing.Place(key, rank.place, 0, rank.area)
+            place = placing.Place(known[name][0], name, 0, known[name][1])
         out.append(place)
     return out
 
