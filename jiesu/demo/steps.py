@@ -17,5 +17,6 @@ DEMO_STEPS: list[str] = [
     "jiesu.evaluation.demo_ladder",  # unit steps (约谈) before the figures' facts are built
     "jiesu.evaluation.demo_ranking",  # handled tickets of the past two months, their rankings closed
     "jiesu.evaluation.demo",  # after every step that adds tickets or calls: the figures' facts
+    "jiesu.insights.demo",  # after every step that adds tickets: their hot issues
     "jiesu.notify.demo_outbox",  # keep last: gives the messages the steps above caused their demo states
 ]

@@ -83,3 +83,17 @@ def test_the_admin_lists_the_issues_read_only(world, admin_client):  # noqa: F81
     page = admin_client.get("/admin/insights/hotissue/")
     assert page.status_code == 200 and "停水" in page.content.decode()
     assert admin_client.get("/admin/insights/hotissue/add/").status_code == 403
+
+
+def test_the_demo_step_groups_the_city_s_tickets(world):  # noqa: F811
+    from types import SimpleNamespace
+
+    from jiesu.insights import demo
+
+    _history(world)
+    said: list[str] = []
+    with clock.at(FIXED_NOW):
+        demo.load(SimpleNamespace(progress=said.append))
+        demo.load(SimpleNamespace(progress=said.append))  # idempotent: rebuilt, not added
+    assert HotIssue.objects.filter(requesters__gte=2).count() == 1
+    assert said[-1].startswith("热点问题：1 个，最热：阳光新城小区：")
