@@ -14,6 +14,7 @@ urlpatterns = [
     path("ask/", include("jiesu.knowledge.public_urls")),
     path("track/", include("jiesu.channels.public_urls")),
     path("request/", include("jiesu.channels.request_urls")),
+    path("board/", include("jiesu.channels.board_urls")),
     path("open311/v2/", include("jiesu.open311.urls")),
     path("figures/", include("jiesu.evaluation.urls")),
     path("", include("jiesu.web.urls")),

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiesu.channels import places, rating, throttle, tracking, web_request
+from jiesu.channels import board, places, rating, throttle, tracking, web_request
 from jiesu.core.errors import DomainError
 from jiesu.org.signin import client_ip
 from jiesu.tickets.states import Resolution, Satisfaction
@@ -64,18 +64,19 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 
 REQUEST_TEMPLATE = "channels/request.html"
-FORM_FIELDS = ("kind", "title", "content", "region", "address", "name", "mobile", "code")
+FORM_FIELDS = ("kind", "title", "content", "region", "address", "name", "mobile", "code", "board", "private")
 
 
 def _request_context(values: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"values": values, "kinds": [(k.value, k.label) for k in web_request.KINDS],
-            "districts": places.districts(), **extra}
+            "districts": places.districts(), "boards": board.active_boards(), **extra}
 
 
 def _posted(request: HttpRequest) -> dict[str, str]:
     """The form's values; the place is the most precise of the three pickers chosen (all are named region)."""
     values = {k: (request.POST.get(k) or "").strip() for k in FORM_FIELDS}
     values["region"] = next((c.strip() for c in reversed(request.POST.getlist("region")) if c.strip()), "")
+    values["private"] = "true" if request.POST.get("private") else "false"
     return values
 
 
@@ -87,7 +88,7 @@ def _errors(exc: DomainError) -> dict[str, list[str]]:
 def request_page(request: HttpRequest) -> HttpResponse:
     """The public request form; the posted form becomes a ticket once its mobile's code matches."""
     if request.method == "GET":
-        return render(request, REQUEST_TEMPLATE, _request_context({}))
+        return render(request, REQUEST_TEMPLATE, _request_context({"board": request.GET.get("board", "")[:32]}))
     values = _posted(request)
     try:
         ticket = web_request.submit(values)

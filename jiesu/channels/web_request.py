@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from pydantic import Field
 
 from jiesu.catalog.models import Kind
+from jiesu.channels.board import board_by_code, post
 from jiesu.channels.models import PhoneCode
 from jiesu.core import clock
 from jiesu.core.errors import ValidationFailed
@@ -52,6 +53,8 @@ class WebRequestInput(ActionInput):
     name: str = Field(default="", max_length=30)
     mobile: str = Field(min_length=11, max_length=20)
     code: str = Field(min_length=4, max_length=8)
+    board: str = Field(default="", max_length=32)
+    private: bool = False
 
 
 def mobile_of(raw: str) -> str:
@@ -127,6 +130,7 @@ def submit(raw: dict[str, Any]) -> Ticket:
     data = parse_input(WebRequestInput, raw)
     assert isinstance(data, WebRequestInput)
     mobile, region = mobile_of(data.mobile), _region(data.region)
+    board = board_by_code(data.board) if data.board else None
     account = system_account(ACCOUNT, ACCOUNT_NAME, Role.OPERATOR)
     if account is None:
         raise ValidationFailed(_("热线中心尚未设置，暂不能网上提交。"))
@@ -134,6 +138,9 @@ def submit(raw: dict[str, Any]) -> Ticket:
     with transaction.atomic():  # the code is used up only together with the ticket it confirms
         if not PhoneCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=clock.now()):
             raise _wrong()
-        return tickets.accept(account, {
-            "title": data.title, "content": data.content, "kind": data.kind, "channel": "web", "region": region,
-            "address": data.address, "requester_name": data.name, "requester_phone": mobile})
+        ticket = tickets.accept(account, {
+            "title": data.title, "content": data.content, "kind": data.kind, "channel": "board" if board else "web",
+            "region": region, "address": data.address, "requester_name": data.name, "requester_phone": mobile})
+        if board is not None:
+            post(ticket, board, wants_private=data.private)
+        return ticket

@@ -32,6 +32,7 @@ class Perm(StrEnum):
     CATALOG_MANAGE = "catalog:manage"
     STATS_VIEW = "stats:view"
     SUPERVISION_ISSUE = "supervision:issue"  # the ladder's unit-level steps (约谈, 问责)
+    BOARD_MODERATE = "board:moderate"  # publishing the leader message board's messages
     MODEL_MANAGE = "model:manage"
     KNOWLEDGE_VIEW = "knowledge:view"
     KNOWLEDGE_EDIT = "knowledge:edit"
@@ -45,12 +46,12 @@ CONFIGURATION_PERMS = frozenset({Perm.ORG_MANAGE, Perm.CALENDAR_MANAGE, Perm.CAT
 _STAFF_BASE = {Perm.TICKET_VIEW, Perm.UNIT_VIEW, Perm.KNOWLEDGE_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.OPERATOR: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL}),
+    Role.OPERATOR: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL, Perm.BOARD_MODERATE}),
     Role.DISPATCHER: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL}),
     Role.HANDLER: frozenset(_STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.KNOWLEDGE_EDIT}),
     Role.SUPERVISOR: frozenset(
         _STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.STATS_VIEW, Perm.TICKET_EXPORT, Perm.KNOWLEDGE_PUBLISH,
-                       Perm.SUPERVISION_ISSUE}
+                       Perm.SUPERVISION_ISSUE, Perm.BOARD_MODERATE}
     ),
     Role.VISITOR: frozenset(_STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL}),
     Role.ADJUDICATOR: frozenset(_STAFF_BASE),

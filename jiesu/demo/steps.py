@@ -13,7 +13,8 @@ DEMO_STEPS: list[str] = [
     "jiesu.intelligence.demo",
     "jiesu.calls.demo",  # after the tickets: the calls behind phone tickets link to them
     "jiesu.open311.demo",
-    "jiesu.channels.demo",  # a web rating (a follow-up) before the figures' facts are built
+    "jiesu.channels.demo",
+    "jiesu.channels.demo_board",  # a web rating (a follow-up) before the figures' facts are built
     "jiesu.evaluation.demo_ladder",  # unit steps (约谈) before the figures' facts are built
     "jiesu.evaluation.demo_ranking",  # handled tickets of the past two months, their rankings closed
     "jiesu.evaluation.demo",  # after every step that adds tickets or calls: the figures' facts

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-PUBLIC_URL_NAMES = ("knowledge_public:ask", "channels_public:track", "channels_request:form")  # the public pages live under these URLs
+PUBLIC_URL_NAMES = ("knowledge_public:ask", "channels_public:track", "channels_request:form", "board:list")  # the public pages live under these URLs
 
 
 def public_prefixes() -> tuple[str, ...]:

@@ -63,6 +63,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("受理"), "web:intake", _("工作台"), _operators, "✎"),
     *[_desk_item(slug) for slug in ("dispatch", "unit", "supervision", "followup", "adjudication", "overview")],
     NavItem(_("督办五步"), "web:ladder", _("工作台"), _perm(Perm.SUPERVISION_ISSUE), "⚑"),
+    NavItem(_("留言审核"), "board:moderation", _("工作台"), _perm(Perm.BOARD_MODERATE), "✉"),
     NavItem(_("统计分析"), "evaluation:dashboard", _("考核评价"), _perm(Perm.STATS_VIEW), "▲"),
     NavItem(_("本单位指标"), "evaluation:own_unit", _("考核评价"), _unit_staff, "◎"),
     NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
