@@ -100,10 +100,6 @@ class _Open:
     words: sp.csr_matrix
     joined: list[Message] = field(default_factory=list)
 
-    def similarity(self, vector: sp.csr_matrix) -> float:
-        norm = float(np.sqrt(self.vector.multiply(self.vector).sum())) or 1.0
-        return float((self.vector @ vector.T).toarray()[0, 0]) / norm
-
 
 def update(*, actor: Any = None, now: datetime | None = None, progress: Progress = _quiet) -> dict[str, int]:
     """New tickets (since the window began, in no issue yet) join an active issue or start one."""
@@ -120,8 +116,9 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
     texts = [problem_text(t.title, t.content, p.label) for t, p in zip(tickets, places, strict=True)]
     matrix, word_block = space.transform(texts)
     joined = started = 0
+    index = _Index(active)
     for i, (ticket, place) in enumerate(zip(tickets, places, strict=True)):
-        target = _best(active, place, matrix[i])
+        target = index.best(place, matrix[i])
         if target is None:
             row = HotIssue(place_key=place.key, area=place.area, place=place.label, first_at=ticket.created_at,
                            last_at=ticket.created_at)
@@ -134,6 +131,7 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
         target.vector = target.vector + matrix[i]
         target.words = target.words + word_block[i]
         target.joined.append(store.message_of(ticket))
+        index.changed(target)
         progress("update", i + 1, len(tickets))
     _save_update(space, [a for a in active if a.joined], now, actor, len(tickets), joined, started)
     return {"tickets": len(tickets), "joined": joined, "started": started, "rebuilt": 0}
@@ -169,17 +167,53 @@ def _places(tickets: list[Any], since: datetime) -> list[placing.Place]:
     return out
 
 
-def _best(active: list[_Open], place: placing.Place, vector: sp.csr_matrix) -> _Open | None:
-    if place.key:
-        candidates = [a for a in active if a.row.place_key == place.key]
-        threshold = JOIN_THRESHOLD
-    else:
-        candidates = [a for a in active if not a.row.place_key and (not a.row.area or not place.area
-                                                                     or a.row.area == place.area)]
-        threshold = POOL_JOIN_THRESHOLD
-    scored = [(a.similarity(vector), index) for index, a in enumerate(candidates)]
-    best = max(scored, default=None)
-    return candidates[best[1]] if best is not None and best[0] >= threshold else None
+class _Index:
+    """The active issues by place key, scored against a new ticket with one sparse product per key: the
+    vectors as loaded are stacked once; those changed (joined or started) since are scored one by one."""
+
+    def __init__(self, opens: list[_Open]) -> None:
+        self.by_key: dict[str, list[_Open]] = {}
+        for o in opens:
+            self.by_key.setdefault(o.row.place_key, []).append(o)
+        self.base = {key: sp.vstack([o.vector for o in rows], format="csr") for key, rows in self.by_key.items()}
+        self.norms = {key: [_norm(o.vector) for o in rows] for key, rows in self.by_key.items()}
+        self.areas = {key: np.asarray([o.row.area for o in rows], dtype=object) for key, rows in self.by_key.items()}
+        self.position = {id(o): (key, i) for key, rows in self.by_key.items() for i, o in enumerate(rows)}
+        self.dirty: dict[str, set[int]] = {}
+
+    def best(self, place: placing.Place, vector: sp.csr_matrix) -> _Open | None:
+        rows = self.by_key.get(place.key, [])
+        if not rows:
+            return None
+        scores = np.full(len(rows), -1.0)
+        base = self.base.get(place.key)
+        if base is not None:
+            scores[:base.shape[0]] = (base @ vector.T).toarray().ravel()
+        for i in self.dirty.get(place.key, ()):
+            scores[i] = float((rows[i].vector @ vector.T).toarray()[0, 0])
+        scores = scores / np.maximum(np.asarray(self.norms[place.key]), 1e-9)
+        if not place.key and place.area:  # the pool: two districts never group
+            areas = self.areas[place.key]
+            scores[(areas != "") & (areas != place.area)] = -1.0
+        best = int(np.argmax(scores))
+        threshold = JOIN_THRESHOLD if place.key else POOL_JOIN_THRESHOLD
+        return rows[best] if scores[best] >= threshold else None
+
+    def changed(self, o: _Open) -> None:
+        if id(o) not in self.position:  # a new issue
+            key = o.row.place_key
+            rows = self.by_key.setdefault(key, [])
+            rows.append(o)
+            self.norms.setdefault(key, []).append(0.0)
+            self.areas[key] = np.append(self.areas.get(key, np.asarray([], dtype=object)), o.row.area)
+            self.position[id(o)] = (key, len(rows) - 1)
+        key, i = self.position[id(o)]
+        self.norms[key][i] = _norm(o.vector)
+        self.dirty.setdefault(key, set()).add(i)
+
+
+def _norm(vector: sp.csr_matrix) -> float:
+    return float(np.sqrt(vector.multiply(vector).sum()))
 
 
 def _save_update(space: ProblemSpace, changed: list[_Open], now: datetime, actor: Any, tickets: int, joined: int,
