@@ -7,7 +7,8 @@ component only, which gives exactly the groups of average linkage on the whole b
 Within the pool of messages without a precise place, ``areas`` (the district each names, "" when none) adjust
 the similarity: ``SAME_AREA_BONUS`` for two of one district, and two of different districts never group.
 A component too large for the dense distance matrix (``MAX_DENSE``) is grouped greedily instead: each message,
-in time order, joins the most similar group centroid at least ``threshold`` alike, else starts a group.
+in time order, joins the most similar group centroid at least ``threshold`` alike, else starts a group (sparse
+centroids, ``Centroids``).
 """
 
 from __future__ import annotations
@@ -111,21 +112,68 @@ def _average_linkage(matrix: sp.csr_matrix, rows: np.ndarray, threshold: float, 
     return list(groups.values())
 
 
+class Centroids:
+    """Sums of sparse vectors (one per group), scored by cosine against a vector with one sparse product: the
+    sums are stacked now and then (``RESTACK``); those changed since are scored one by one. Serves the greedy
+    grouping here and ``services.update`` (new tickets joining stored issues)."""
+
+    RESTACK = 512
+
+    def __init__(self, sums: Sequence[sp.csr_matrix] = (), width: int = 0) -> None:
+        self.sums = [sp.csr_matrix(v, dtype=np.float32) for v in sums]
+        self.width = self.sums[0].shape[1] if self.sums else width
+        self.norms = [_norm(v) for v in self.sums]
+        self._restack()
+
+    def _restack(self) -> None:
+        self.stacked = sp.vstack(self.sums, format="csr") if self.sums else None
+        self.dirty: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.sums)
+
+    def scores(self, vector: sp.csr_matrix) -> np.ndarray:
+        out = np.full(len(self.sums), -1.0)
+        if self.stacked is not None:
+            out[:self.stacked.shape[0]] = (self.stacked @ vector.T).toarray().ravel()
+        for i in self.dirty:
+            out[i] = float((self.sums[i] @ vector.T).toarray()[0, 0])
+        return out / np.maximum(np.asarray(self.norms), 1e-9)
+
+    def add(self, vector: sp.csr_matrix) -> int:
+        self.sums.append(sp.csr_matrix(vector, dtype=np.float32))
+        self.norms.append(_norm(self.sums[-1]))
+        self.dirty.add(len(self.sums) - 1)
+        self._maybe_restack()
+        return len(self.sums) - 1
+
+    def join(self, i: int, vector: sp.csr_matrix) -> None:
+        self.sums[i] = self.sums[i] + vector
+        self.norms[i] = _norm(self.sums[i])
+        self.dirty.add(i)
+        self._maybe_restack()
+
+    def _maybe_restack(self) -> None:
+        if len(self.dirty) >= self.RESTACK:
+            self._restack()
+
+
+def _norm(vector: sp.csr_matrix) -> float:
+    return float(np.sqrt(vector.multiply(vector).sum()))
+
+
 def _greedy(matrix: sp.csr_matrix, rows: Sequence[int], threshold: float) -> list[list[int]]:
     groups: list[list[int]] = []
-    centroids = np.zeros((0, matrix.shape[1]), dtype=np.float32)
-    sums: list[np.ndarray] = []
+    centroids = Centroids(width=matrix.shape[1])
     for row in rows:
-        vector = matrix[row].toarray().ravel()
+        vector = matrix[row]
         if groups:
-            scores = centroids @ vector
+            scores = centroids.scores(vector)
             best = int(np.argmax(scores))
             if scores[best] >= threshold:
                 groups[best].append(int(row))
-                sums[best] += vector
-                centroids[best] = sums[best] / max(np.linalg.norm(sums[best]), 1e-9)
+                centroids.join(best, vector)
                 continue
         groups.append([int(row)])
-        sums.append(vector.copy())
-        centroids = np.vstack([centroids, vector[None, :]])
+        centroids.add(vector)
     return groups

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from jiesu.core import clock
 from jiesu.core.events import record_event
-from jiesu.insights import heat, placing, store
+from jiesu.insights import grouping, heat, placing, store
 from jiesu.insights.discovery import Grouping, Message, Options, Progress, describe, group_messages, issue_of
 from jiesu.insights.models import HotIssue, HotIssueMember, ProblemSpaceRecord
 from jiesu.insights.problem_terms import ProblemSpace, problem_text
@@ -128,10 +128,10 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
             started += 1
         else:
             joined += 1
+        index.joined(target, matrix[i])
         target.vector = target.vector + matrix[i]
         target.words = target.words + word_block[i]
         target.joined.append(store.message_of(ticket))
-        index.changed(target)
         progress("update", i + 1, len(tickets))
     _save_update(space, [a for a in active if a.joined], now, actor, len(tickets), joined, started)
     return {"tickets": len(tickets), "joined": joined, "started": started, "rebuilt": 0}
@@ -168,52 +168,39 @@ def _places(tickets: list[Any], since: datetime) -> list[placing.Place]:
 
 
 class _Index:
-    """The active issues by place key, scored against a new ticket with one sparse product per key: the
-    vectors as loaded are stacked once; those changed (joined or started) since are scored one by one."""
+    """The active issues by place key, each key's sums in one ``grouping.Centroids``."""
 
     def __init__(self, opens: list[_Open]) -> None:
         self.by_key: dict[str, list[_Open]] = {}
         for o in opens:
             self.by_key.setdefault(o.row.place_key, []).append(o)
-        self.base = {key: sp.vstack([o.vector for o in rows], format="csr") for key, rows in self.by_key.items()}
-        self.norms = {key: [_norm(o.vector) for o in rows] for key, rows in self.by_key.items()}
-        self.areas = {key: np.asarray([o.row.area for o in rows], dtype=object) for key, rows in self.by_key.items()}
-        self.position = {id(o): (key, i) for key, rows in self.by_key.items() for i, o in enumerate(rows)}
-        self.dirty: dict[str, set[int]] = {}
+        self.centroids = {key: grouping.Centroids([o.vector for o in rows]) for key, rows in self.by_key.items()}
+        self.areas = {key: [o.row.area for o in rows] for key, rows in self.by_key.items()}
+        self.position = {id(o): i for rows in self.by_key.values() for i, o in enumerate(rows)}
 
     def best(self, place: placing.Place, vector: sp.csr_matrix) -> _Open | None:
         rows = self.by_key.get(place.key, [])
         if not rows:
             return None
-        scores = np.full(len(rows), -1.0)
-        base = self.base.get(place.key)
-        if base is not None:
-            scores[:base.shape[0]] = (base @ vector.T).toarray().ravel()
-        for i in self.dirty.get(place.key, ()):
-            scores[i] = float((rows[i].vector @ vector.T).toarray()[0, 0])
-        scores = scores / np.maximum(np.asarray(self.norms[place.key]), 1e-9)
+        scores = self.centroids[place.key].scores(vector)
         if not place.key and place.area:  # the pool: two districts never group
-            areas = self.areas[place.key]
+            areas = np.asarray(self.areas[place.key], dtype=object)
             scores[(areas != "") & (areas != place.area)] = -1.0
         best = int(np.argmax(scores))
         threshold = JOIN_THRESHOLD if place.key else POOL_JOIN_THRESHOLD
         return rows[best] if scores[best] >= threshold else None
 
-    def changed(self, o: _Open) -> None:
-        if id(o) not in self.position:  # a new issue
-            key = o.row.place_key
-            rows = self.by_key.setdefault(key, [])
-            rows.append(o)
-            self.norms.setdefault(key, []).append(0.0)
-            self.areas[key] = np.append(self.areas.get(key, np.asarray([], dtype=object)), o.row.area)
-            self.position[id(o)] = (key, len(rows) - 1)
-        key, i = self.position[id(o)]
-        self.norms[key][i] = _norm(o.vector)
-        self.dirty.setdefault(key, set()).add(i)
-
-
-def _norm(vector: sp.csr_matrix) -> float:
-    return float(np.sqrt(vector.multiply(vector).sum()))
+    def joined(self, o: _Open, vector: sp.csr_matrix) -> None:
+        """``o`` got ``vector`` (a new issue is added)."""
+        key = o.row.place_key
+        if id(o) in self.position:
+            self.centroids[key].join(self.position[id(o)], vector)
+            return
+        rows = self.by_key.setdefault(key, [])
+        rows.append(o)
+        self.areas.setdefault(key, []).append(o.row.area)
+        centroids = self.centroids.setdefault(key, grouping.Centroids(width=vector.shape[1]))
+        self.position[id(o)] = centroids.add(vector)
 
 
 def _save_update(space: ProblemSpace, changed: list[_Open], now: datetime, actor: Any, tickets: int, joined: int,
