@@ -41,6 +41,13 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _demo_without_past_months(settings):  # type: ignore[no-untyped-def]
+    """Tests that load the demo city get it without the two replayed past months (half the demo's time); the
+    tests of the ranking's demo set ``settings.JIESU_DEMO_PAST_MONTHS = 2`` themselves."""
+    settings.JIESU_DEMO_PAST_MONTHS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language(settings):  # type: ignore[no-untyped-def]
     """Each test starts in the default language: a request in English leaves the thread's language active."""
     from django.utils import translation

@@ -200,6 +200,7 @@ JIESU_OPEN311_CONTACT = os.environ.get("JIESU_OPEN311_CONTACT", "12345 政务服
 JIESU_OPEN311_KEYS = os.environ.get("JIESU_OPEN311_KEYS", "向热线中心系统管理员申请接口令牌（jiesu token create）")
 
 DEMO_PASSWORD = os.environ.get("JIESU_DEMO_PASSWORD", "jiesu-demo")
+JIESU_DEMO_PAST_MONTHS = int(os.environ.get("JIESU_DEMO_PAST_MONTHS", "2"))  # handled months before this one
 
 # City settings: the prefix of ticket numbers.
 CITY_CODE = os.environ.get("JIESU_CITY_CODE", "SP")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from jiesu.core import clock
@@ -148,10 +149,21 @@ def _month(ctx: Any, period: Period, now: datetime) -> int:
     return made
 
 
+def _past_months(now: datetime) -> list[Period]:
+    """The months before this one the demo fills (``JIESU_DEMO_PAST_MONTHS``, default 2), oldest first."""
+    count = int(getattr(settings, "JIESU_DEMO_PAST_MONTHS", 2))
+    months, month = [], month_of(timezone.localtime(now).date())
+    for _ in range(count):
+        month = month.previous()
+        months.insert(0, month)
+    return months
+
+
 def load(ctx: Any) -> None:
     now = clock.now()
-    this_month = month_of(timezone.localtime(now).date())
-    months = [this_month.previous().previous(), this_month.previous()]
+    months = _past_months(now)
+    if not months:
+        return
     made = 0
     for period in months:
         if stored_ranking(period.start) is None:

@@ -19,6 +19,7 @@ def counts():
 @pytest.fixture
 def demo(settings, capsys):
     settings.DEMO_PASSWORD = "demo-password-for-tests"
+    settings.JIESU_DEMO_PAST_MONTHS = 2  # the whole demo city, with its closed rankings
     call_command("demo")
     return capsys.readouterr().out
 
