@@ -152,7 +152,8 @@ def _month(ctx: Any, period: Period, now: datetime) -> int:
 def _past_months(now: datetime) -> list[Period]:
     """The months before this one the demo fills (``JIESU_DEMO_PAST_MONTHS``, default 2), oldest first."""
     count = int(getattr(settings, "JIESU_DEMO_PAST_MONTHS", 2))
-    months, month = [], month_of(timezone.localtime(now).date())
+    months: list[Period] = []
+    month = month_of(timezone.localtime(now).date())
     for _ in range(count):
         month = month.previous()
         months.insert(0, month)
