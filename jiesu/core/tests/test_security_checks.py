@@ -60,7 +60,10 @@ def test_debug_pages_are_served_on_loopback_only(settings, monkeypatch):
 
 
 def _check_deploy(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("JIESU_") or k == "JIESU_DATABASE_URL"}
+    # the production process's environment: no JIESU_* of the test run, and not the async-unsafe switch a
+    # browser test in the same worker sets for Playwright (Django refuses it in deployment: async.E001)
+    clean = {k: v for k, v in os.environ.items()
+             if (not k.startswith("JIESU_") or k == "JIESU_DATABASE_URL") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run([sys.executable, "-m", "jiesu.cli", "check", "--deploy", "--fail-level", "WARNING"],
                           env={**clean, "PYTHONPATH": str(ROOT), "JIESU_VAR_DIR": str(tmp_path), **env},
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
