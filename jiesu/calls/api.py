@@ -46,6 +46,11 @@ class CallsOut(Schema):
     linked: int
 
 
+def _plain(value: Any) -> bool:
+    """Text, a whole number (an id or a phone number sent as one) or nothing; not true/false."""
+    return value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
 def _records(data: dict[str, Any]) -> list[CallRecord]:
     raw = data.get("calls")
     if not isinstance(raw, list) or not raw:
@@ -54,7 +59,7 @@ def _records(data: dict[str, Any]) -> list[CallRecord]:
         raise ValidationFailed(field_errors={"calls": [f"每次最多 {MAX_RECORDS} 条。"]})
     checker, good, bad = Checker(repeated="呼叫编号与 calls[{}] 重复"), [], []
     for index, item in enumerate(raw):
-        if not isinstance(item, dict) or any(not isinstance(item.get(f), str | int | None) for f in FIELDS):
+        if not isinstance(item, dict) or not all(_plain(item.get(f)) for f in FIELDS):
             bad.append({"index": index, "call_id": "", "reasons": ["话单须为对象，各项为文字或空。"]})
             continue
         checked = checker.check(item, index)

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from jiesu.catalog.models import Channel
+from jiesu.core.input_guard import UNSAFE_CHARACTERS
 from jiesu.tickets.phones import InvalidPhone, normalise_phone
 from jiesu.tickets.states import Satisfaction
 
@@ -30,6 +31,8 @@ MAX_LENGTHS = {"call_id": 64, "seat": 40, "queue": 60}
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
                  "%Y/%m/%d %H:%M", "%Y%m%d%H%M%S")
 _CALLER = re.compile(r"[0-9+\-()\s#转]{3,40}")
+# Moments outside these years are a typing or export error (and year 1 in the city's time has no UTC moment).
+FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ def parse_time(value: Any) -> datetime | None:
         raise BadTime("只有日期，没有时刻")
     else:
         moment = _parse_text(text(value))
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadTime(f"年份 {moment.year} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_current_timezone())
     return moment
@@ -114,6 +119,8 @@ class Checker:
         reasons += [f"缺少{LABELS[name]}" for name in REQUIRED if raw.get(name) in (None, "")
                     or not text(raw.get(name))]
         reasons += [f"{LABELS[n]}过长（最多 {m} 个字符）" for n, m in MAX_LENGTHS.items() if len(values[n]) > m]
+        reasons += [f"{LABELS[n]}含有不允许的字符（控制字符或空字符）" for n, v in values.items()
+                    if UNSAFE_CHARACTERS.search(v)]
         times = {}
         for name in ("offered_at", "answered_at", "ended_at"):
             try:

@@ -57,7 +57,7 @@ def test_a_bad_record_refuses_the_batch_with_the_reasons(feed_api, city):
     assert bad[3]["reasons"] == ["呼叫编号与 calls[0] 重复"]
     assert not Call.objects.exists()
     for broken in ({}, {"calls": []}, {"calls": {"a": 1}}, {"calls": [record("Z")], "source": 7},
-                   {"calls": [record("Z")] * 1001}):
+                   {"calls": [record("Z")] * 1001}, {"calls": [{**record("Z"), "call_id": True}]}):
         assert expect(feed_api.post("/calls", broken), 400)["code"] == "validation_failed"
     assert feed_api.client.post("/api/v1/calls", "{", content_type="application/json",
                                 headers={"Authorization": f"Bearer {feed_api.token}"}).status_code == 400

@@ -122,3 +122,23 @@ def test_the_command_prints_a_summary_with_the_bad_lines(tmp_path, city, capsys)
     assert "已导入过 1 条" in capsys.readouterr().out
     with pytest.raises(CommandError, match="不存在"):
         call_command("calls", "import", str(path), "--user", "nobody")
+
+
+def test_control_characters_and_impossible_years_are_bad_rows_not_a_crash(tmp_path, city):
+    nul = row("H\x001")  # PostgreSQL stores no NUL: it must be a bad row, not an error at the insert
+    year_one = row("H2")
+    year_one[3:6] = ["0001-01-01 00:01:00", "", "0001-01-01 00:02:00"]  # no UTC moment for it in Beijing time
+    path = write_csv(tmp_path / "calls.csv", [row("H0"), nul, year_one])
+    report = import_file(None, path)
+    assert report.imported == 1 and list(Call.objects.values_list("call_id", flat=True)) == ["H0"]
+    reasons = {bad.line: bad.reasons for bad in report.bad}
+    assert reasons[3] == ["呼叫编号含有不允许的字符（控制字符或空字符）"]
+    assert reasons[4] == ["呼入时间：年份 1 超出范围（1990–2200）", "结束时间：年份 1 超出范围（1990–2200）"]
+
+
+def test_a_field_beyond_the_csv_limit_refuses_the_file_whole(tmp_path, city):
+    huge = row("J2")
+    huge[7] = "队" * 200_000
+    with pytest.raises(ImportFailed, match="CSV 格式错误"):
+        import_file(None, write_csv(tmp_path / "calls.csv", [row("J1"), huge]))
+    assert not Call.objects.exists()
