@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from django.db import transaction
+from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.core.events import record_event
@@ -30,6 +31,8 @@ WINDOW_DAYS = 90
 JOIN_THRESHOLD = 0.3
 POOL_JOIN_THRESHOLD = 0.55
 HALF_LIFE_DAYS = 30.0
+UPDATED_FIELDS = ["terms", "description", "heat", "requesters", "tickets", "first_at", "last_at", "vector",
+                  "word_vector", "updated_at"]
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -205,12 +208,15 @@ class _Index:
 
 def _save_update(space: ProblemSpace, changed: list[_Open], now: datetime, actor: Any, tickets: int, joined: int,
                  started: int) -> None:
+    """The changed issues and their new members, a few bulk statements whatever their number."""
     with transaction.atomic():
-        stored = {a.row.pk for a in changed if a.row.pk}
+        stored = [a.row for a in changed if a.row.pk]
         earlier: dict[int, list[heat.Voice]] = {}
-        for issue_id, requester, at in HotIssueMember.objects.filter(issue_id__in=stored).values_list(
-                "issue_id", "requester", "created_at"):
+        for issue_id, requester, at in HotIssueMember.objects.filter(issue_id__in=[r.pk for r in stored]
+                                                                     ).values_list("issue_id", "requester",
+                                                                                   "created_at"):
             earlier.setdefault(issue_id, []).append(heat.Voice(requester, at))
+        updated_at = timezone.now()  # bulk_update does not apply auto_now
         for a in changed:
             voices = earlier.get(a.row.pk, []) + [heat.Voice(m.requester, m.at) for m in a.joined]
             h = heat.heat_of(voices, now, half_life_days=HALF_LIFE_DAYS)
@@ -220,9 +226,11 @@ def _save_update(space: ProblemSpace, changed: list[_Open], now: datetime, actor
             a.row.first_at = min(a.row.first_at, a.joined[0].at)
             a.row.last_at = max(a.row.last_at, a.joined[-1].at)
             a.row.vector, a.row.word_vector = store.to_bytes(a.vector), store.to_bytes(a.words)
-            a.row.save()
-            HotIssueMember.objects.bulk_create([HotIssueMember(issue=a.row, ticket_id=int(m.id),
-                                                               requester=m.requester, created_at=m.at)
-                                                for m in a.joined])
+            a.row.updated_at = updated_at
+        HotIssue.objects.bulk_update(stored, UPDATED_FIELDS, batch_size=500)
+        HotIssue.objects.bulk_create([a.row for a in changed if not a.row.pk], batch_size=1000)
+        HotIssueMember.objects.bulk_create([HotIssueMember(issue=a.row, ticket_id=int(m.id), requester=m.requester,
+                                                           created_at=m.at) for a in changed for m in a.joined],
+                                           batch_size=2000)
         record_event(subject_type="insights.hot_issues", subject_id="all", action="update", actor=actor,
                      data={"tickets": tickets, "joined": joined, "started": started})

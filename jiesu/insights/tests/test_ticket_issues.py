@@ -97,3 +97,21 @@ def test_the_demo_step_groups_the_city_s_tickets(world):  # noqa: F811
         demo.load(SimpleNamespace(progress=said.append))  # idempotent: rebuilt, not added
     assert HotIssue.objects.filter(requesters__gte=2).count() == 1
     assert said[-1].startswith("热点问题：1 个，最热：阳光新城小区：")
+
+
+def test_update_writes_with_as_many_queries_for_three_issues_as_for_one(world):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _history(world)
+    services.rebuild(now=FIXED_NOW - timedelta(days=1))
+    _file(world, 0.5, "停水到现在还没恢复", "13700000001")
+    with CaptureQueriesContext(connection) as one:
+        assert services.update(now=FIXED_NOW)["joined"] == 1
+    for i, text in enumerate(OTHER[:3]):
+        _file(world, 0.4, text, f"1370000010{i}", "220303001001", "北二小区")
+    with CaptureQueriesContext(connection) as three:
+        counts = services.update(now=FIXED_NOW)
+    assert counts["tickets"] == 3 and counts["joined"] + counts["started"] == 3
+    assert HotIssue.objects.filter(members__ticket__title__startswith="北二小区", tickets=2).distinct().count() == counts["joined"]
+    assert len(three) <= len(one)
