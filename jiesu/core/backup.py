@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -55,11 +56,20 @@ def create_backup(out_dir: Path, progress: Progress, alias: str = "default") -> 
     engine = engines.engine_of(alias)
     if engine == "postgresql":
         engines.check_pg_tools()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as tmp:
+            return _write(out_dir, Path(tmp), engine, progress, alias)
+    except OSError as error:
+        raise CommandError(f"备份失败（{error}），未留下不完整的备份文件。") from error
+
+
+def _write(out_dir: Path, tmp: Path, engine: str, progress: Progress, alias: str) -> Path:
     name = f"jiesu-backup-{timezone.now():%Y%m%dT%H%M%SZ}"
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as tmp:
-        dump = Path(tmp) / engines.dump_file_name(engine)
+    partial = out_dir / f".{name}.tar.partial"
+    try:
+        dump = tmp / engines.dump_file_name(engine)
         progress(f"数据库（{engine}）导出中 …")
         engines.dump(engine, dump, alias)
         progress(f"数据库已导出：{dump.stat().st_size / 1e6:.1f} MB，{time.monotonic() - started:.1f} 秒")
@@ -67,16 +77,18 @@ def create_backup(out_dir: Path, progress: Progress, alias: str = "default") -> 
             "format": FORMAT, "created_at": timezone.now().isoformat(), "engine": engine,
             "database": dump.name, "migrations": applied_migrations(alias), "rows": row_counts(alias),
             "files": {dump.name: {"sha256": sha256(dump), "bytes": dump.stat().st_size}}}
-        partial = out_dir / f".{name}.tar.partial"
+        partial.touch(mode=0o600)  # personal data: readable by the backup's owner only (a umask only narrows it)
         with tarfile.open(partial, "w") as archive:
             archive.add(dump, arcname=dump.name)
             for folder, setting in FOLDERS.items():
                 _add_folder(archive, manifest, folder, Path(getattr(settings, setting)), progress)
-            manifest_path = Path(tmp) / MANIFEST
+            manifest_path = tmp / MANIFEST
             manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             archive.add(manifest_path, arcname=MANIFEST)
         final = out_dir / f"{name}.tar"
         partial.rename(final)
+    finally:
+        partial.unlink(missing_ok=True)  # a failure leaves no half-written file
     progress(f"备份完成：{final}（{final.stat().st_size / 1e6:.1f} MB，{time.monotonic() - started:.1f} 秒）")
     return final
 

@@ -7,6 +7,8 @@ import shutil
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -20,6 +22,8 @@ from django.utils import timezone
 from jiesu.core import backup_engines as engines
 from jiesu.core.backup import FOLDERS, FORMAT, MANIFEST, Progress, applied_migrations, row_counts, sha256
 
+MANIFEST_KEYS = ("created_at", "engine", "database", "migrations", "rows", "files")
+
 
 def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     try:
@@ -28,9 +32,15 @@ def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
         member = None
     if member is None:
         raise CommandError("这不是 jiesu 备份文件（没有 manifest.json）。")
-    manifest = json.loads(member.read().decode("utf-8"))
-    if manifest.get("format") != FORMAT:
-        raise CommandError(f"备份格式 {manifest.get('format')} 不受此版本支持（支持 {FORMAT}）。")
+    try:
+        manifest = json.loads(member.read().decode("utf-8"))
+    except ValueError as error:
+        raise CommandError(f"备份的清单 manifest.json 已损坏（{error}），未做任何更改。") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise CommandError(f"备份格式 {found} 不受此版本支持（支持 {FORMAT}）。")
+    if missing := [key for key in MANIFEST_KEYS if key not in manifest]:
+        raise CommandError(f"备份的清单 manifest.json 不完整（缺少 {', '.join(missing)}），未做任何更改。")
     return manifest
 
 
@@ -65,14 +75,26 @@ def _check(archive: tarfile.TarFile, manifest: dict[str, Any], force: bool, alia
     if holds_data(alias) and not force:
         raise CommandError("目标数据库或文件目录中已有数据（用户、事件或上传文件）。确认要覆盖时加 --force；"
                            "被替换的文件目录会改名保留。")
-    names = set(archive.getnames())
-    missing = sorted(set(manifest["files"]) - names)
-    if missing:
-        raise CommandError(f"备份文件不完整，缺少 {len(missing)} 个文件（如 {missing[0]}）。")
-    for name in names:
-        path = PurePosixPath(name)
+    if manifest["database"] != engines.dump_file_name(engine) or manifest["database"] not in manifest["files"]:
+        raise CommandError(f"备份清单中的数据库文件 {manifest['database']!r} 不对，未做任何更改。")
+    _check_members(archive.getmembers(), set(manifest["files"]))
+
+
+def _check_members(members: list[tarfile.TarInfo], listed: set[str]) -> None:
+    """A backup holds regular files only, each listed (and so checksummed) in the manifest: no links, no folders,
+    no paths out of the extraction folder, nothing unlisted that would be restored unchecked."""
+    names = set()
+    for member in members:
+        path = PurePosixPath(member.name)
         if path.is_absolute() or ".." in path.parts:
-            raise CommandError(f"备份文件中有不安全的路径：{name}")
+            raise CommandError(f"备份文件中有不安全的路径：{member.name}")
+        if not member.isreg():
+            raise CommandError(f"备份文件中有非普通文件（链接、目录或设备）：{member.name}")
+        if member.name != MANIFEST and member.name not in listed:
+            raise CommandError(f"备份文件中有清单未列出的文件：{member.name}")
+        names.add(member.name)
+    if missing := sorted(listed - names):
+        raise CommandError(f"备份文件不完整，缺少 {len(missing)} 个文件（如 {missing[0]}）。")
 
 
 def _verify(root: Path, manifest: dict[str, Any], progress: Progress) -> None:
@@ -87,7 +109,7 @@ def _verify(root: Path, manifest: dict[str, Any], progress: Progress) -> None:
 def restore_backup(file: Path, progress: Progress, *, force: bool = False, alias: str = "default") -> dict[str, Any]:
     """Checks, then restores database and folders; returns the manifest. Nothing changes if a check fails."""
     started = time.monotonic()
-    with tarfile.open(file, "r") as archive, tempfile.TemporaryDirectory(prefix="jiesu-restore-") as tmp:
+    with _opened(file) as archive, tempfile.TemporaryDirectory(prefix="jiesu-restore-") as tmp:
         manifest = read_manifest(archive)
         progress(f"备份：{manifest['created_at']}，{manifest['engine']}，{len(manifest['files'])} 个文件")
         _check(archive, manifest, force, alias)
@@ -104,6 +126,17 @@ def restore_backup(file: Path, progress: Progress, *, force: bool = False, alias
         progress(f"备份的数据库结构较旧：请运行 jiesu migrate（{len(missing)} 个迁移待执行）。")
     progress(f"恢复完成（{time.monotonic() - started:.1f} 秒）")
     return manifest
+
+
+@contextmanager
+def _opened(file: Path) -> Iterator[tarfile.TarFile]:
+    """The archive, its whole index read (a truncated file fails here); any tar error is a damaged file."""
+    try:
+        with tarfile.open(file, "r") as archive:
+            archive.getmembers()
+            yield archive
+    except (tarfile.TarError, EOFError) as error:
+        raise CommandError(f"备份文件已损坏、被截断或不是 jiesu 备份（{error}），未做任何更改。") from error
 
 
 def _replace_folder(source: Path, target: Path, progress: Progress) -> None:

@@ -125,3 +125,74 @@ def test_postgresql_needs_its_tools(city, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda tool: None)
     with pytest.raises(CommandError, match="pg_dump"):
         _backup(tmp_path)
+
+
+def _with_member(file: Path, member: tarfile.TarInfo, data: bytes = b"") -> Path:
+    """The backup with one more member (a tampered file: the checksums of the listed files still hold)."""
+    target = file.with_name("tampered.tar")
+    shutil.copy(file, target)
+    with tarfile.open(target, "a") as archive:
+        member.size = len(data) if member.isreg() else 0
+        archive.addfile(member, io.BytesIO(data) if member.isreg() else None)
+    return target
+
+
+def _link(name: str, target: str) -> tarfile.TarInfo:
+    member = tarfile.TarInfo(name)
+    member.type, member.linkname = tarfile.SYMTYPE, target
+    return member
+
+
+@pytest.mark.parametrize("member, refusal", [
+    (tarfile.TarInfo("media/../../escaped.txt"), "不安全的路径"),
+    (tarfile.TarInfo("/tmp/absolute.txt"), "不安全的路径"),
+    (_link("media/attachments/passwd", "/etc/passwd"), "非普通文件"),
+    (_link("models/inside", "../database.sqlite3"), "非普通文件"),
+    (tarfile.TarInfo("media/attachments/unlisted.html"), "清单未列出"),
+])
+def test_a_tampered_backup_is_refused_before_anything_changes(city, tmp_path, settings, member, refusal):
+    _two_tickets_and_a_photo(city)
+    file = _backup(tmp_path)
+    services.accept(city.operator, city.ticket_data(title="新的"))
+    with pytest.raises(CommandError, match=refusal):
+        _restore(_with_member(file, member, b"<script>"), "--force")
+    assert Ticket.objects.count() == 3 and not list(Path(settings.MEDIA_ROOT).parent.glob("*before-restore*"))
+    assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/absolute.txt").exists()
+
+
+@pytest.mark.parametrize("damage, refusal", [
+    (lambda data: data[: len(data) // 2], "被截断"),
+    (lambda data: b"not a tar file at all", "不是 jiesu 备份"),
+])
+def test_a_truncated_or_foreign_file_is_a_clear_refusal(city, tmp_path, damage, refusal):
+    _two_tickets_and_a_photo(city)
+    file = _backup(tmp_path)
+    damaged = file.with_name("damaged.tar")
+    damaged.write_bytes(damage(file.read_bytes()))
+    with pytest.raises(CommandError, match=refusal):
+        _restore(damaged, "--force")
+    assert Ticket.objects.count() == 2
+
+
+@pytest.mark.parametrize("change, refusal", [
+    (lambda m: m.pop("rows"), "不完整（缺少 rows）"),
+    (lambda m: m.update(database="../../etc/hostname"), "数据库文件"),
+])
+def test_a_manifest_without_its_keys_or_with_another_database_file_is_refused(city, tmp_path, change, refusal):
+    _two_tickets_and_a_photo(city)
+    with pytest.raises(CommandError, match=refusal):
+        _restore(_rewrite_manifest(_backup(tmp_path), change), "--force")
+    assert Ticket.objects.count() == 2
+
+
+def test_a_backup_is_readable_by_its_owner_only_and_a_failure_leaves_no_file(city, tmp_path, monkeypatch):
+    file = _backup(tmp_path)
+    assert file.stat().st_mode & 0o777 == 0o600
+
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("jiesu.core.backup._add_folder", full_disk)
+    with pytest.raises(CommandError, match="No space left"):
+        _backup(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [file.name]
