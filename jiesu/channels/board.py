@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from pydantic import Field
 
 from jiesu.catalog.models import Kind
 from jiesu.channels.models import Board, BoardMessage
+from jiesu.channels.tracking import approved_replies
 from jiesu.core import clock
 from jiesu.core.errors import ActionNotAllowed, NotFound, ValidationFailed
 from jiesu.core.events import record_event
@@ -28,12 +29,11 @@ from jiesu.core.scope import require_perm
 from jiesu.intelligence.pii import mask_personal_data
 from jiesu.tickets.inputs import ActionInput, parse_input
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.states import State
+from jiesu.tickets.states import OPEN_STATES
 
 S = BoardMessage.State
 SUBJECT = "board_message"
 DECISIONS = {"publish": S.PUBLISHED, "hold": S.HELD, "private": S.PRIVATE}
-CLOSED = (State.CLOSED, State.MERGED, State.REJECTED)
 
 
 class ModerationInput(ActionInput):
@@ -133,18 +133,29 @@ class BoardRates:
         return self.closed / self.published if self.published else None
 
 
-def _replied_at(message: BoardMessage) -> datetime | None:
-    from jiesu.channels.tracking import published_reply
+def _reply_moment(row: dict[str, Any]) -> datetime | None:
+    """When the citizen was first answered: the direct answer (closing) or the first approved reply."""
+    return row["ticket__closed_at"] if row["ticket__answer_text"] else row["first_reply_at"]
 
-    text, at = published_reply(message.ticket)
-    return at if text else None
+
+def all_rates(boards: list[Board]) -> list[BoardRates]:
+    """Each board's rates over its published messages, from one query: how many have a published reply, how
+    many are closed, and the mean days from posting to the first reply."""
+    first = approved_replies().filter(assignment__ticket_id=OuterRef("ticket_id")).order_by("created_at", "id")
+    rows = (published().filter(board__in=boards).annotate(first_reply_at=Subquery(first.values("created_at")[:1]))
+            .values("board_id", "posted_at", "first_reply_at", "ticket__answer_text", "ticket__closed_at",
+                    "ticket__status"))
+    by_board: dict[int, list[dict[str, Any]]] = {b.pk: [] for b in boards}
+    for row in rows:
+        by_board[row["board_id"]].append(dict(row))
+    return [_rates(b, by_board[b.pk]) for b in boards]
+
+
+def _rates(board: Board, rows: list[dict[str, Any]]) -> BoardRates:
+    days = [(at - r["posted_at"]).total_seconds() / 86400 for r in rows if (at := _reply_moment(r)) is not None]
+    closed = sum(1 for r in rows if r["ticket__status"] not in OPEN_STATES)
+    return BoardRates(board, len(rows), len(days), closed, round(sum(days) / len(days), 1) if days else None)
 
 
 def rates(board: Board) -> BoardRates:
-    """Of the published messages: how many have a published reply, how many are closed, and the mean days from
-    posting to the reply."""
-    messages = list(published(board.code))
-    replies = [(m, at) for m in messages if (at := _replied_at(m)) is not None]
-    days = [(at - m.posted_at).total_seconds() / 86400 for m, at in replies]
-    return BoardRates(board, len(messages), len(replies), sum(1 for m in messages if m.ticket.status in CLOSED),
-                      round(sum(days) / len(days), 1) if days else None)
+    return all_rates([board])[0]

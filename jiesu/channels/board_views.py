@@ -32,7 +32,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(board.published(code, q, since), 20).get_page(request.GET.get("page"))
     boards = board.active_boards()
     return render(request, "channels/board_list.html", {
-        "page": page, "boards": boards, "rates": [board.rates(b) for b in boards], "board": code, "q": q,
+        "page": page, "boards": boards, "rates": board.all_rates(boards), "board": code, "q": q,
         "days": request.GET.get("days") or ""})
 
 
@@ -41,8 +41,7 @@ def board_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = board.published().filter(pk=pk).first()
     if message is None:
         raise Http404(_("没有这条公开留言。"))
-    closed = message.ticket.status in board.CLOSED
-    reply, reply_at = published_reply(message.ticket) if closed else ("", None)
+    reply, reply_at = published_reply(message.ticket) if message.is_closed else ("", None)
     return render(request, "channels/board_message.html", {"m": message, "reply": reply, "reply_at": reply_at})
 
 

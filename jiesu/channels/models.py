@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.tickets.states import OPEN_STATES
+
 
 class TrackAttempt(models.Model):
     """One look-up on the query page: which number was asked for, from where, and whether the code matched.
@@ -94,3 +96,8 @@ class BoardMessage(models.Model):
 
     def __str__(self) -> str:
         return self.public_title
+
+    @property
+    def is_closed(self) -> bool:
+        """The ticket has reached an end (its official reply may then be published)."""
+        return self.ticket.status not in OPEN_STATES

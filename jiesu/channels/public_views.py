@@ -55,12 +55,13 @@ def rate(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {**context, **_choices()}, status=400)
     values = {k: request.POST.get(k, "") for k in ("satisfaction", "resolution", "comment")}
     try:
-        ticket = rating.rate(ticket, values)
+        ticket, reopened = rating.rate(ticket, values)
     except DomainError as exc:
         errors = [str(m) for ms in exc.field_errors.values() for m in ms] or [str(exc.message)]
         return render(request, TEMPLATE, {**context, **_choices(), "rate_errors": errors, "values": values},
                       status=exc.status)
-    return render(request, TEMPLATE, {**context, **_choices(), "tracked": tracking.track(ticket), "rated": True})
+    return render(request, TEMPLATE, {**context, **_choices(), "tracked": tracking.track(ticket), "rated": True,
+                                            "reopened": reopened})
 
 
 REQUEST_TEMPLATE = "channels/request.html"

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pydantic import Field
 
-from jiesu.channels.tracking import WEB_RATING_PREFIX, rating_allowed
+from jiesu.channels.tracking import WEB_RATING_PREFIX, may_rate
 from jiesu.core.errors import ActionNotAllowed
 from jiesu.core.permissions import Role
 from jiesu.intelligence.pii import mask_personal_data
@@ -24,7 +24,7 @@ from jiesu.org.services import system_account
 from jiesu.tickets import services
 from jiesu.tickets.inputs import ActionInput, parse_input
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.states import Resolution, Satisfaction, State
+from jiesu.tickets.states import Resolution, Satisfaction
 
 RATER_USERNAME = "citizen-self-rating"
 RATER_NAME = "市民自助评价（系统）"
@@ -42,11 +42,12 @@ def reopens(data: RatingInput) -> bool:
     return unhappy and bool(getattr(settings, "JIESU_REOPEN_ON_DISSATISFIED", True))
 
 
-def rate(ticket: Ticket, raw: dict[str, Any]) -> Ticket:
-    """Records the rating as the follow-up; re-opens the ticket when the citizen is not satisfied."""
+def rate(ticket: Ticket, raw: dict[str, Any]) -> tuple[Ticket, bool]:
+    """Records the rating as the follow-up; re-opens the ticket when the citizen is not satisfied.
+    Returns the ticket and whether it was re-opened."""
     data = parse_input(RatingInput, raw)
     assert isinstance(data, RatingInput)
-    if not rating_allowed() or ticket.status != State.VISITING:
+    if not may_rate(ticket):
         raise ActionNotAllowed(_("这件诉求现在不能评价：答复公布后、回访前可以评价一次。"))
     rater = system_account(RATER_USERNAME, RATER_NAME, Role.VISITOR)
     if rater is None:
@@ -56,8 +57,9 @@ def rate(ticket: Ticket, raw: dict[str, Any]) -> Ticket:
         ticket = services.perform(rater, ticket, "visit", {
             "outcome": "reached", "resolution": data.resolution, "satisfaction": data.satisfaction,
             "note": f"{NOTE_PREFIX}{comment}"}, version=ticket.version)
-        if reopens(data):
+        reopened = reopens(data)
+        if reopened:
             ticket = services.perform(rater, ticket, "reopen", {
                 "reason": _("市民网上评价不满意：%(comment)s") % {"comment": comment or _("（未填写意见）")}},
                 version=ticket.version)
-    return ticket
+    return ticket, reopened

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.core.models import Event
@@ -97,16 +98,39 @@ def _steps(ticket: Ticket) -> list[Step]:
     return [Step(e.occurred_at, text) for e in events if (text := _step(e, names))]
 
 
-def published_reply(ticket: Ticket) -> tuple[str, datetime | None]:
+def approved_replies() -> QuerySet[Reply]:
+    """The replies the centre approved on lead assignments, newest first: what a citizen is shown."""
+    return Reply.objects.filter(assignment__role="lead", review_decision=ReplyReviewDecision.APPROVE).order_by(
+        "-created_at", "-id")
+
+
+def with_published_reply(queryset: QuerySet[Any], ticket_field: str) -> QuerySet[Any]:
+    """``queryset`` with the latest approved reply of the ticket at ``ticket_field`` (``reply_result``,
+    ``reply_created_at``), for lists: one query, not one per row. Read it with `public_reply`."""
+    latest = approved_replies().filter(assignment__ticket_id=OuterRef(ticket_field))
+    return queryset.annotate(reply_result=Subquery(latest.values("result")[:1]),
+                             reply_created_at=Subquery(latest.values("created_at")[:1]))
+
+
+def public_reply(ticket: Ticket, result: str | None, created_at: datetime | None) -> tuple[str, datetime | None]:
+    """What the citizen is told: the direct answer, else the approved reply; other people's data masked."""
     if ticket.answer_text:
         return mask_personal_data(ticket.answer_text), ticket.closed_at
-    reply = (Reply.objects.filter(assignment__ticket=ticket, assignment__role="lead",
-                                  review_decision=ReplyReviewDecision.APPROVE).order_by("-created_at", "-id").first())
-    return (mask_personal_data(reply.result), reply.created_at) if reply else ("", None)
+    return (mask_personal_data(result), created_at) if result else ("", None)
+
+
+def published_reply(ticket: Ticket) -> tuple[str, datetime | None]:
+    reply = approved_replies().filter(assignment__ticket=ticket).first()
+    return public_reply(ticket, reply.result if reply else None, reply.created_at if reply else None)
+
+
+def may_rate(ticket: Ticket) -> bool:
+    """The citizen may rate now: the centre allows it and the ticket waits for its follow-up."""
+    return rating_allowed() and ticket.status == State.VISITING
 
 
 def track(ticket: Ticket) -> Tracked:
     reply, reply_at = published_reply(ticket)
     return Tracked(ticket=ticket, status=STATUS_WORDS.get(State(ticket.status), ticket.get_status_display()),
                    steps=_steps(ticket), reply=reply, reply_at=reply_at,
-                   may_rate=rating_allowed() and ticket.status == State.VISITING and bool(reply))
+                   may_rate=may_rate(ticket) and bool(reply))

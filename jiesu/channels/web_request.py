@@ -32,7 +32,7 @@ from jiesu.org.services import system_account
 from jiesu.tickets import services as tickets
 from jiesu.tickets.inputs import ActionInput, parse_input
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.phones import InvalidPhone, normalise_phone
+from jiesu.tickets.phones import MOBILE, InvalidPhone, normalise_phone
 
 ACCOUNT, ACCOUNT_NAME = "web-intake", "网上受理（系统）"
 CODE_MINUTES, CODE_TRIES = 10, 5
@@ -62,7 +62,7 @@ def mobile_of(raw: str) -> str:
         phone = normalise_phone(raw or "")
     except InvalidPhone as exc:
         raise ValidationFailed(field_errors={"mobile": [_("请填写 11 位手机号。")]}) from exc
-    if len(phone) != 11 or not phone.startswith("1"):
+    if not MOBILE.fullmatch(phone):
         raise ValidationFailed(field_errors={"mobile": [_("请填写 11 位手机号。")]})
     return phone
 

@@ -39,6 +39,7 @@ STEP_LABELS = {PROMPT: _("提示"), WARN: _("预警"), SUPERVISE: _("督办"), I
 DEFAULTS = {"returns_for_warning": 2, "returns_for_supervision": 3, "dissatisfied_for_supervision": 2,
             "orders_for_interview": 3, "black_months_for_accountability": 3, "limit": 200}
 Level = SupervisionOrder.Level
+MAX_WORKING_DAYS = 60  # as the steps' own inputs (tickets.inputs.LadderStepInput, UnitStepInput)
 ACTIVE = (State.ASSIGNED, State.IN_PROGRESS)
 
 
@@ -118,15 +119,15 @@ def _month_start(today: date) -> datetime:
 
 
 def _black_months(unit_ids: list[int]) -> dict[int, int]:
-    """How many of the latest stored rankings in a row put each unit on the black list."""
+    """How many of the latest stored rankings in a row put each unit on the black list (one query)."""
     months = list(RankingEntry.objects.values_list("ranking__month", flat=True).distinct()
                   .order_by("-ranking__month")[: threshold("black_months_for_accountability")])
-    black = RankingEntry.objects.filter(list=BLACK, unit_id__in=unit_ids)
-    runs: dict[int, int] = {}
-    for unit_id in unit_ids:
-        listed = set(black.filter(unit_id=unit_id).values_list("ranking__month", flat=True))
-        runs[unit_id] = next((i for i, m in enumerate(months) if m not in listed), len(months))
-    return runs
+    listed: dict[int, set[date]] = {unit_id: set() for unit_id in unit_ids}
+    for unit_id, month in RankingEntry.objects.filter(list=BLACK, unit_id__in=unit_ids, ranking__month__in=months
+                                                      ).values_list("unit_id", "ranking__month"):
+        listed[unit_id].add(month)
+    return {unit_id: next((i for i, m in enumerate(months) if m not in seen), len(months))
+            for unit_id, seen in listed.items()}
 
 
 def _unit_reasons(now: datetime) -> dict[int, dict[str, list[Any]]]:
@@ -204,6 +205,8 @@ def _issue_one(actor: Any, key: str, text: str, working_days: int) -> Outcome:
 def issue_selected(actor: Any, keys: list[str], text: str, working_days: int) -> list[Outcome]:
     """Issues each ticked candidate through its own service call; reports each one's outcome."""
     require_perm(actor, Perm.SUPERVISION_ISSUE)
+    if not 1 <= working_days <= MAX_WORKING_DAYS:
+        raise ValidationFailed(field_errors={"working_days": [str(_("办理期限须为 1–60 个工作日。"))]})
     if not text.strip():
         raise ValidationFailed(field_errors={"text": [str(_("请填写督办要求。"))]})
     if not keys:

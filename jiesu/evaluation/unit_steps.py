@@ -106,3 +106,11 @@ def visible_steps(user: Any) -> Any:
     """The unit steps a user may see: the supervisors' all; a unit's staff those of their units."""
     return restrict(UnitStep.objects.select_related("unit", "issued_by").prefetch_related("tickets"), user,
                     Perm.UNIT_VIEW)
+
+
+def open_steps(user: Any, now: Any) -> list[UnitStep]:
+    """The open steps the user may see, soonest deadline first, each marked ``late`` when it has passed."""
+    steps = list(visible_steps(user).filter(closed_at__isnull=True).order_by("due_at"))
+    for step in steps:
+        step.late = step.due_at < now  # type: ignore[attr-defined]
+    return steps

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from jiesu.channels.tracking import published_reply
+from jiesu.channels.tracking import public_reply, with_published_reply
 from jiesu.core import clock
 from jiesu.core.models import Event
 from jiesu.intelligence.pii import mask_personal_data
@@ -52,8 +53,19 @@ def _by_dates(qs: QuerySet[Open311Request], params: Any) -> QuerySet[Open311Requ
     return qs.filter(filed_at__gte=start, filed_at__lte=end)
 
 
-def find_requests(params: Any) -> list[Open311Request]:
+def _base() -> QuerySet[Open311Request]:
+    """The requests with what a response needs, in one query: the published reply and the handling deadline."""
+    lead = Assignment.objects.filter(ticket_id=OuterRef("ticket_id"), role="lead", is_current=True).order_by("-id")
+    # the last event's moment on the service clock (the ticket's updated_at is the wall clock of its last save)
+    last = Event.objects.filter(subject_type="ticket", subject_id=Cast(OuterRef("ticket_id"), CharField())
+                                ).order_by("-id")
     qs = Open311Request.objects.select_related("ticket__lead_unit", "ticket__category")
+    return with_published_reply(qs, "ticket_id").annotate(reply_due_at=Subquery(lead.values("reply_due_at")[:1]),
+                                                           updated=Subquery(last.values("occurred_at")[:1]))
+
+
+def find_requests(params: Any) -> list[Open311Request]:
+    qs = _base()
     if ids := _codes(params.get("service_request_id", "")):
         return list(qs.filter(ticket__number__in=[i.upper() for i in ids]))  # overrides the other filters
     qs = _by_dates(qs, params)
@@ -72,22 +84,17 @@ def _iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
-def _expected(ticket: Any) -> datetime | None:
-    lead = Assignment.objects.filter(ticket=ticket, role="lead", is_current=True).order_by("-id").first()
-    return lead.reply_due_at if lead and lead.reply_due_at else ticket.dispatch_due_at
-
-
-def as_open311(row: Open311Request) -> dict[str, Any]:
+def as_open311(row: Any) -> dict[str, Any]:
+    """One request as Open311 shows it; ``row`` comes from `find_requests` (its annotations are read here)."""
     t = row.ticket
-    reply, _at = published_reply(t)
-    updated = Event.objects.filter(subject_type="ticket", subject_id=str(t.pk)).aggregate(m=Max("occurred_at"))["m"]
+    reply, _at = public_reply(t, row.reply_result, row.reply_created_at)
     return {
         "service_request_id": t.number, "status": "open" if t.status in OPEN_STATES else "closed",
         "status_notes": reply, "service_name": t.category.name if t.category else "",
         "service_code": row.service_code, "description": mask_personal_data(t.content),
         "agency_responsible": t.lead_unit.name if t.lead_unit else "", "service_notice": "",
-        "requested_datetime": _iso(t.created_at), "updated_datetime": _iso(updated or t.created_at),
-        "expected_datetime": _iso(_expected(t)), "address": row.address_string, "address_id": "",
+        "requested_datetime": _iso(t.created_at), "updated_datetime": _iso(row.updated or t.created_at),
+        "expected_datetime": _iso(row.reply_due_at or t.dispatch_due_at), "address": row.address_string, "address_id": "",
         "zipcode": "", "lat": str(row.lat) if row.lat is not None else "",
         "long": str(row.long) if row.long is not None else "", "media_url": row.media_url,
     }

@@ -80,23 +80,25 @@ def requests_(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", [queries.as_open311(r) for r in queries.find_requests(request.GET)])
 
 
+def _one(request_id: str, name: str) -> Any:
+    found = queries.find_requests({"service_request_id": request_id})
+    if not found:
+        raise Open311Error(404, [f"{name} {request_id} not found"])
+    return found[0]
+
+
 @require_GET
 @open311_view
 def request_one(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
-    found = queries.find_requests({"service_request_id": request_id})
-    if not found:
-        raise Open311Error(404, [f"service_request_id {request_id} not found"])
-    return respond(fmt, "service_requests", [queries.as_open311(found[0])])
+    return respond(fmt, "service_requests", [queries.as_open311(_one(request_id, "service_request_id"))])
 
 
 @require_GET
 @open311_view
 def token(request: HttpRequest, fmt: str, token_id: str) -> HttpResponse:
     """Requests are created at once, so a request's token is its id (kept for clients that ask)."""
-    found = queries.find_requests({"service_request_id": token_id})
-    if not found:
-        raise Open311Error(404, [f"token {token_id} not found"])
-    return respond(fmt, "service_requests", [{"service_request_id": found[0].ticket.number, "token": token_id}])
+    row = _one(token_id, "token")
+    return respond(fmt, "service_requests", [{"service_request_id": row.ticket.number, "token": token_id}])
 
 
 def root(request: HttpRequest) -> HttpResponse:

@@ -25,11 +25,11 @@ TEMPLATE = "web/ladder.html"
 
 
 def _context(user: Any, **extra: Any) -> dict[str, Any]:
-    steps = unit_steps.visible_steps(user).filter(closed_at__isnull=True).order_by("due_at")
+    steps = unit_steps.open_steps(user, clock.now())
     return {"ticket_candidates": ladder.ticket_candidates(user), "unit_candidates": ladder.unit_candidates(user),
             "open_steps": list(steps), "recent_steps": list(unit_steps.visible_steps(user)
                                                             .filter(closed_at__isnull=False)[:10]),
-            "now": clock.now(), **extra}
+            **extra}
 
 
 def _render(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
@@ -44,10 +44,15 @@ def ladder_page(request: HttpRequest) -> HttpResponse:
 
 
 def _working_days(raw: str | None) -> int:
+    """The posted deadline; not a number gives 0, which `issue_selected` refuses with a clear message."""
     try:
-        return max(1, min(60, int(raw or "")))
+        return int((raw or "").strip())
     except ValueError:
-        return 1
+        return 0
+
+
+def _messages(exc: DomainError) -> list[str]:
+    return [str(m) for ms in exc.field_errors.values() for m in ms]
 
 
 @login_required
@@ -57,7 +62,8 @@ def ladder_issue(request: HttpRequest) -> HttpResponse:
         outcomes = ladder.issue_selected(request.user, request.POST.getlist("key"), request.POST.get("text", ""),
                                          _working_days(request.POST.get("working_days")))
     except DomainError as exc:
-        return _render(request, 400, error=exc.message, text=request.POST.get("text", ""))
+        return _render(request, exc.status, error=exc.message, errors=_messages(exc),
+                       text=request.POST.get("text", ""))
     return _render(request, outcomes=outcomes)
 
 

@@ -97,3 +97,20 @@ def test_the_moderation_page_is_for_moderators(client, city, mayor):
     assert message.public_title in client.get(reverse("board:moderation")).content.decode()
     response = client.post(reverse("board:moderate", args=[message.pk]), {"decision": "publish"})
     assert response.status_code == 200 and BoardMessage.objects.get(pk=message.pk).state == S.PUBLISHED
+
+
+def test_the_list_and_its_rates_cost_the_same_queries_for_more_messages(client, city, mayor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("board:list")).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        board.moderate(city.supervisor, posted(client).pk, {"decision": "publish"})
+    few = queries()
+    for _ in range(3):
+        board.moderate(city.supervisor, posted(client).pk, {"decision": "publish"})
+    assert queries() == few and board.rates(mayor).published == 5

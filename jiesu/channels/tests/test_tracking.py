@@ -65,7 +65,7 @@ def test_a_satisfied_rating_is_the_follow_up_and_counts_in_the_figures(client, c
     ticket = ticket_in_state(city, State.VISITING)
     response = _rate(client, ticket, satisfaction="satisfied", resolution="resolved", comment="谢谢")
     assert response.status_code == 200 and "感谢您的评价" in response.content.decode()
-    assert "您已在网上评价" in response.content.decode()
+    assert "您已在网上评价" in response.content.decode() and "我们已安排重新办理" not in response.content.decode()
     ticket.refresh_from_db()
     visit = Visit.objects.get(ticket=ticket)
     assert ticket.status == State.VISITED and visit.satisfaction == "satisfied" and "市民网上评价" in visit.note
@@ -77,7 +77,9 @@ def test_a_satisfied_rating_is_the_follow_up_and_counts_in_the_figures(client, c
 
 def test_a_dissatisfied_rating_reopens_the_ticket_for_the_same_unit(client, city, settings):
     ticket = ticket_in_state(city, State.VISITING)
-    _rate(client, ticket, satisfaction="dissatisfied", resolution="unresolved", comment="没修好，电话13812345678")
+    rated = _rate(client, ticket, satisfaction="dissatisfied", resolution="unresolved",
+                  comment="没修好，电话13812345678")
+    assert "我们已安排重新办理" in rated.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == State.ASSIGNED and ticket.reopen_count == 1 and ticket.lead_unit == city.heating
     reopen = Event.objects.get(subject_id=str(ticket.pk), action="reopen")

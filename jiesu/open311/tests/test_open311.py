@@ -102,3 +102,28 @@ def test_unknown_things_are_404_in_open311s_format(client, city):
     assert client.get(f"{V2}/services.json", {"jurisdiction_id": "elsewhere"}).status_code == 404
     root = ET.fromstring(client.get(f"{V2}/requests/SP0.xml").content)
     assert root.tag == "errors" and root.find("error/code").text == "404"
+
+
+def test_the_list_costs_the_same_queries_for_many_requests_and_shows_the_last_change(client, city, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiesu.core import clock
+    from jiesu.tickets.tests.conftest import FIXED_NOW
+
+    def listed() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"{V2}/requests.json").json()
+        return len(queries), body
+
+    numbers = [client.post(f"{V2}/requests.json", filing(key)).json()[0]["service_request_id"] for _ in range(2)]
+    few, _ = listed()
+    for _ in range(4):
+        client.post(f"{V2}/requests.json", filing(key))
+    many, body = listed()
+    assert len(body) == 6 and many == few
+    with clock.at(FIXED_NOW.replace(hour=11)):
+        ticket_services.perform(city.operator, numbers[0], "reject", {"reason": "malicious", "route": "无效"})
+    rejected = client.get(f"{V2}/requests/{numbers[0]}.json").json()[0]
+    assert rejected["updated_datetime"] == "2026-03-02T11:00:00+08:00"
+    assert rejected["requested_datetime"] == "2026-03-02T09:00:00+08:00"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
+from jiesu.core import clock
 from jiesu.evaluation import unit_steps
 from jiesu.evaluation.models import UnitStep
 from jiesu.tickets.models import SupervisionOrder
@@ -42,13 +45,21 @@ def test_issuing_nothing_or_without_text_is_a_clear_error_that_changes_nothing(c
     client.force_login(city.supervisor)
     response = client.post(reverse("web:ladder_issue"), {"key": [f"prompt:{ticket.number}"], "text": " "})
     assert response.status_code == 400 and not SupervisionOrder.objects.exists()
+    for days in ("abc", "0", "61"):
+        response = client.post(reverse("web:ladder_issue"), {"key": [f"prompt:{ticket.number}"], "text": "请办理",
+                                                             "working_days": days})
+        assert response.status_code == 400 and "1–60 个工作日" in response.content.decode()
+    assert not SupervisionOrder.objects.exists()
 
 
 def test_an_open_step_is_listed_and_closed_with_its_outcome(client, city):
     step = unit_steps.issue(city.supervisor, {"unit": "heating", "level": "interview", "reason": "本月督办 3 件",
                                               "document": "约谈通知"})
     client.force_login(city.supervisor)
-    assert "本月督办 3 件" in client.get(reverse("web:ladder")).content.decode()
+    page = client.get(reverse("web:ladder")).content.decode()
+    assert "本月督办 3 件" in page and "已逾期" not in page
+    with clock.at(step.due_at + timedelta(minutes=1)):
+        assert "已逾期" in client.get(reverse("web:ladder")).content.decode()
     empty = client.post(reverse("web:unit_step_close", args=[step.pk]), {"outcome": ""})
     assert empty.status_code == 400 and UnitStep.objects.get().closed_at is None
     done = client.post(reverse("web:unit_step_close", args=[step.pk]), {"outcome": "已建立整改台账"})
