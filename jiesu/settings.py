@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -44,7 +45,13 @@ def read_or_create_secret_key(var_dir: Path) -> str:
 
 
 # JIESU_ENV=production: secure defaults below, and a start refuses what is unsafe (jiesu.core.security_checks).
-JIESU_PRODUCTION = os.environ.get("JIESU_ENV", "").strip().lower() == "production"
+# Any other value is refused, not taken for development: systemd's EnvironmentFile keeps an inline comment in the
+# value ("production  # …"), which would silently switch the secure defaults off.
+_JIESU_ENV = os.environ.get("JIESU_ENV", "").strip().lower()
+if _JIESU_ENV not in {"", "development", "production"}:
+    raise ImproperlyConfigured(f"JIESU_ENV must be production or development (or unset), not {_JIESU_ENV!r}; "
+                               "in an EnvironmentFile, put comments on lines of their own.")
+JIESU_PRODUCTION = _JIESU_ENV == "production"
 DEBUG = env_bool("JIESU_DEBUG", False)
 SECRET_KEY = read_or_create_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("JIESU_ALLOWED_HOSTS", [] if JIESU_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])

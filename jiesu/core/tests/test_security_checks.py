@@ -81,3 +81,11 @@ def test_check_deploy_refuses_the_defaults_a_careless_start_has(tmp_path):
     assert result.returncode != 0
     for code in ("jiesu.E001", "jiesu.E002", "jiesu.E003"):
         assert code in result.stderr
+
+
+def test_an_unknown_environment_name_is_refused_not_taken_for_development(tmp_path):
+    # what systemd's EnvironmentFile passes for `JIESU_ENV=production  # a comment`: the comment is in the value
+    result = _check_deploy(tmp_path, JIESU_ENV="production  # secure defaults", JIESU_SECRET_KEY=STRONG_KEY,
+                           JIESU_ALLOWED_HOSTS="hotline.example.gov.cn")
+    assert result.returncode != 0
+    assert "JIESU_ENV must be production or development" in result.stderr
