@@ -155,22 +155,28 @@ def unit_candidates(user: Any) -> list[Candidate]:
     reasons = _unit_reasons(clock.now())
     units = Unit.objects.in_bulk(list(reasons))
     open_steps = set(UnitStep.objects.filter(closed_at__isnull=True).values_list("unit_id", "level"))
+    supervised = _recent_supervised(list(units))
     found = []
     for unit_id, by_step in reasons.items():
         for step in (ACCOUNTABILITY, INTERVIEW):
             if step in by_step and (unit_id, step) not in open_steps and unit_id in units:
                 found.append(Candidate(step, by_step[step], unit=units[unit_id],
-                                       ticket_numbers=_recent_supervised(unit_id)))
+                                       ticket_numbers=supervised.get(unit_id, [])))
                 break
     return sorted(found, key=lambda c: (c.step != ACCOUNTABILITY, c.unit.code if c.unit else ""))
 
 
-def _recent_supervised(unit_id: int) -> list[str]:
-    """The tickets a unit step speaks of: the unit's tickets under 督办 this month."""
+def _recent_supervised(unit_ids: list[int]) -> dict[int, list[str]]:
+    """The tickets a unit step speaks of: each unit's tickets under 督办 this month (at most 50), one query."""
     start = _month_start(clock.now().date())
-    return list(Ticket.objects.filter(supervision_orders__unit_id=unit_id, supervision_orders__level=Level.ORDER,
-                                      supervision_orders__issued_at__gte=start)
-                .values_list("number", flat=True).distinct().order_by("number")[:50])
+    orders = (SupervisionOrder.objects.filter(unit_id__in=unit_ids, level=Level.ORDER, issued_at__gte=start)
+              .values_list("unit_id", "ticket__number").distinct().order_by("unit_id", "ticket__number"))
+    found: dict[int, list[str]] = {}
+    for unit_id, number in orders:
+        numbers = found.setdefault(unit_id, [])
+        if len(numbers) < 50:
+            numbers.append(number)
+    return found
 
 
 @dataclass
@@ -193,7 +199,7 @@ def _issue_one(actor: Any, key: str, text: str, working_days: int) -> Outcome:
             if not reasons:
                 raise ValidationFailed(_("该单位已不符合此步骤的条件。"))
             unit_steps.issue(actor, {"unit": target, "level": step, "reason": "；".join(str(r) for r in reasons),
-                                     "document": text, "tickets": _recent_supervised(unit.pk),
+                                     "document": text, "tickets": _recent_supervised([unit.pk]).get(unit.pk, []),
                                      "working_days": working_days})
         else:
             raise ValidationFailed()
