@@ -26,13 +26,13 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
 from jiesu.intelligence.features import tokens_of
+from jiesu.intelligence.place_names import CODED_UNIT
 from jiesu.intelligence.signatures import clean
 
 DETAIL_CHARS = 120
 MAX_DF = 0.25
 MIN_PLACES_FOR_MAX_DF = 8
 WORD_WEIGHT = 0.6  # of the vector's length; the bigrams get the rest
-_CODED = re.compile(r"[A-Z]\d*[省市县区]|西地省")
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff]{2,}$|^[A-Za-z]{3,}$")
 # Words that say nothing of the problem (requests, politeness, the place's kind), left out of the vectors.
 _NOT_PROBLEM = frozenset({
@@ -46,7 +46,7 @@ _NOT_PROBLEM = frozenset({
 
 def problem_text(title: str, detail: str, place_label: str = "") -> str:
     text = f"{title} {title} {title} {detail[:DETAIL_CHARS]}"
-    text = _CODED.sub(" ", text)
+    text = CODED_UNIT.sub(" ", text)
     for name in place_label.split(" · "):
         if len(name) >= 2:
             text = text.replace(f"{name}小区", " ").replace(name, " ")

@@ -13,10 +13,11 @@ table's own names are cut out first: they are found by ``places`` and ``retrieva
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from jiesu.intelligence.text import normalize
 
 MAX_PREFIX = 6
 KEEP_SHARE = 0.6
@@ -35,7 +36,8 @@ GENERIC = frozenset({
     "国际", "广场", "公寓", "花园", "家园", "小区", "新城", "府", "苑", "湾", "庭", "村", "镇", "乡", "路", "街",
     "大道", "红绿灯路", "十字路", "丁字路", "回家路", "上学路", "人行道路", "进村路", "村组", "一个小区",
 })
-_CODED = re.compile(r"[A-Z]\d*[省市县区]|西地省")
+# Coded units of pseudonymised exports (A市, A3区, K9县; the province written 西地省), not names of places.
+CODED_UNIT = re.compile(r"[A-Z]\d*[省市县区]|西地省")
 _NOT_NAME = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 _ENDING = re.compile("|".join(sorted(map(re.escape, ENDINGS), key=len, reverse=True)))
 # A name never starts with these (verbs and function words that precede a place in a sentence).
@@ -68,8 +70,8 @@ class NamedPlace:
 
 
 def _runs(text: str, cut: Iterable[str] = ()) -> list[str]:
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _CODED.sub(" ", text)
+    text = normalize(text)
+    text = CODED_UNIT.sub(" ", text)
     for name in cut:
         text = text.replace(name, " ")
     return [run for run in _NOT_NAME.split(text) if run]
