@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.core.events import record_event
-from jiesu.insights import grouping, heat, placing, store
+from jiesu.insights import discovery, grouping, heat, placing, store
 from jiesu.insights.discovery import Grouping, Message, Options, Progress, describe, group_messages, issue_of
 from jiesu.insights.models import HotIssue, HotIssueMember, ProblemSpaceRecord
 from jiesu.insights.problem_terms import ProblemSpace, problem_text
@@ -73,7 +73,7 @@ def rebuild(*, actor: Any = None, days: int = WINDOW_DAYS, now: datetime | None 
         HotIssueMember.objects.bulk_create(
             [HotIssueMember(issue=row, ticket_id=int(m.id), requester=m.requester, created_at=m.at)
              for row, (_, members) in zip(saved, issues, strict=True) for m in members], batch_size=2000)
-        hot = sum(1 for issue in saved if issue.requesters >= 2)
+        hot = sum(1 for issue in saved if issue.requesters >= discovery.MIN_REQUESTERS)
         record_event(subject_type="insights.hot_issues", subject_id="all", action="rebuild", actor=actor,
                      data={"since": since.isoformat(), "until": now.isoformat(), "tickets": len(tickets),
                            "groups": len(saved), "hot_issues": hot})

@@ -115,3 +115,19 @@ def test_update_writes_with_as_many_queries_for_three_issues_as_for_one(world): 
     assert counts["tickets"] == 3 and counts["joined"] + counts["started"] == 3
     assert HotIssue.objects.filter(members__ticket__title__startswith="北二小区", tickets=2).distinct().count() == counts["joined"]
     assert len(three) <= len(one)
+
+
+def test_the_list_gives_each_issue_s_ticket_numbers_in_two_queries(world):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiesu.insights import queries
+
+    water, _ = _history(world)
+    _file(world, 9.5, "停水，楼上楼下都没水", "13712340000", "220303001001", "北二小区")
+    _file(world, 9.4, "北二小区也停水了，一直没人管", "13712340001", "220303001001", "北二小区")
+    services.rebuild(now=FIXED_NOW)
+    with CaptureQueriesContext(connection) as listed:
+        issues = [queries.as_json(row) for row in queries.hot_issues()]
+    assert len(issues) == 2 and len(listed) == 2  # not one query per issue
+    assert [t.number for t in water] in [issue["members"] for issue in issues]
