@@ -28,15 +28,18 @@ MAX_RESULTS = 1000
 
 
 def _moment(raw: str, name: str, *, end: bool = False) -> datetime | None:
-    raw = (raw or "").strip()
+    raw = (raw or "").strip()[:40]
     if not raw:
         return None
-    parsed = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
-    if parsed is None and (day := parse_date(raw)) is not None:
-        parsed = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    if parsed is None:
-        raise Open311Error(400, [f"{name} is not a W3C datetime"])
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    try:  # a well-formed but impossible date (month 13, hour 25, year 9999 + a day) is bad input too
+        parsed = parse_datetime(raw.replace(" ", "+")) if "T" in raw else None
+        if parsed is None and (day := parse_date(raw)) is not None:
+            parsed = datetime.combine(day + timedelta(days=1) if end else day, time.min)
+        if parsed is not None and 1970 <= parsed.year <= 9998:  # beyond, time zones overflow in the database
+            return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    except (ValueError, OverflowError):
+        pass
+    raise Open311Error(400, [f"{name} is not a W3C datetime"])
 
 
 def _codes(raw: str) -> list[str]:

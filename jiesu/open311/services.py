@@ -22,6 +22,7 @@ from jiesu.tickets.models import Ticket
 KIND_ATTRIBUTE = "kind"
 DEFAULT_KIND = Kind.HELP
 MAX_DESCRIPTION = 4000
+MAX_MEDIA_URL = 500  # Open311Request.media_url
 # what accept's field errors mean in Open311's words
 FIELD_NAMES = {"requester_phone": "phone", "requester_name": "first_name/last_name", "content": "description",
                "address": "address_string", "category": "service_code", "kind": "attribute[kind]"}
@@ -144,4 +145,6 @@ def _media_url(form: Any) -> str:
     url = (form.get("media_url") or "").strip()
     if url and not url.startswith(("https://", "http://")):
         raise Open311Error(400, ["media_url must be an http(s) address"])
-    return url[:500]
+    if len(url) > MAX_MEDIA_URL:  # cut, the link would lead nowhere
+        raise Open311Error(400, [f"media_url is longer than {MAX_MEDIA_URL} characters"])
+    return url

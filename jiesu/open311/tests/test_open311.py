@@ -66,11 +66,13 @@ def test_filing_without_a_good_key_or_with_bad_input_is_refused_and_creates_noth
     assert client.post(f"{V2}/requests.json", filing("")).status_code == 403
     assert client.post(f"{V2}/requests.json", filing("jiesu_wrong")).status_code == 403
     bad = {"service_code": "", "lat": "north", "attribute[kind]": "rumour", "phone": "12",
-           "media_url": "javascript:alert(1)"}
+           "media_url": "javascript:alert(1)", "description": "d" * 4001}
     for field, value in bad.items():
         response = client.post(f"{V2}/requests.json", filing(key, **{field: value}))
         assert response.status_code == 400, field
         assert response.json()[0]["code"] == 400 and response.json()[0]["description"]
+    too_long = filing(key, media_url="https://" + "a" * 500)
+    assert client.post(f"{V2}/requests.json", too_long).status_code == 400
     no_place = filing(key)
     del no_place["address_string"]
     assert client.post(f"{V2}/requests.xml", no_place).status_code == 400
@@ -93,6 +95,9 @@ def test_the_list_filters_by_id_service_status_and_dates(client, city, key):
     assert client.get(f"{V2}/requests.json", {"start_date": "2025-01-01", "end_date": "2026-03-02"}).status_code == 400
     assert client.get(f"{V2}/requests.json", {"status": "pending"}).status_code == 400
     assert client.get(f"{V2}/requests.json", {"start_date": "yesterday"}).status_code == 400
+    for impossible in ("2026-13-45", "2026-03-01T25:00:00+08:00", "9999-12-31", "0001-01-01"):
+        response = client.get(f"{V2}/requests.json", {"start_date": impossible, "end_date": impossible})
+        assert response.status_code == 400 and response.json()[0]["code"] == 400, impossible
 
 
 def test_unknown_things_are_404_in_open311s_format(client, city):
