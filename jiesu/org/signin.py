@@ -43,16 +43,33 @@ def _limits() -> tuple[int, int, timedelta]:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind a trusted proxy (JIESU_FORWARDED_ALLOW_IPS, loopback by
-    default) the last address of X-Forwarded-For that is not itself a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    trusted = set(settings.JIESU_FORWARDED_ALLOW_IPS)
+    """The client's address: REMOTE_ADDR, or behind a trusted proxy (JIESU_FORWARDED_ALLOW_IPS: addresses or
+    networks as gunicorn reads them, loopback by default) the last address of X-Forwarded-For that is not itself a
+    trusted proxy. A chain with a malformed entry counts as the proxy's own address, never as no address (which
+    would escape the per-address lock)."""
+    remote = _valid(request.META.get("REMOTE_ADDR"))
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if remote in trusted:
+    if remote is not None and _trusted(remote):
         for address in reversed(forwarded):
-            if address not in trusted:
-                return _valid(address)
-    return _valid(remote)
+            if (valid := _valid(address)) is None:
+                return remote
+            if not _trusted(valid):
+                return valid
+    return remote
+
+
+def _trusted(address: str) -> bool:
+    allowed = settings.JIESU_FORWARDED_ALLOW_IPS
+    if "*" in allowed:
+        return True
+    ip = ipaddress.ip_address(address)
+    for entry in allowed:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _valid(address: str | None) -> str | None:

@@ -122,7 +122,16 @@ def test_forwarded_addresses_count_only_from_a_trusted_proxy(rf):
     direct = rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
     proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
     garbage = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
-    assert (client_ip(direct), client_ip(proxied), client_ip(garbage)) == ("192.0.2.1", "203.0.113.7", None)
+    # a malformed chain is the proxy's own address: counted (with everyone behind it), not escaping the lock
+    assert (client_ip(direct), client_ip(proxied), client_ip(garbage)) == ("192.0.2.1", "203.0.113.7", "127.0.0.1")
+
+
+def test_a_proxy_network_is_trusted_as_gunicorn_trusts_it(rf, settings):
+    settings.JIESU_FORWARDED_ALLOW_IPS = ["10.0.0.0/24"]
+    behind = rf.get("/", REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    outside = rf.get("/", REMOTE_ADDR="10.0.1.7", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    spoofed = rf.get("/", REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7, 10.0.0.8")
+    assert (client_ip(behind), client_ip(outside), client_ip(spoofed)) == ("203.0.113.7", "10.0.1.7", "203.0.113.7")
 
 
 @pytest.mark.postgres
