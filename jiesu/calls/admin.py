@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from jiesu.calls.models import Call
+from jiesu.tickets.admin import ReadOnlyAdmin
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ReadOnlyAdmin):
     list_display = ("call_id", "source", "line", "offered_at", "answered_at", "wait_ms", "seat", "survey", "ticket")
     list_filter = ("source", "line", "survey")
     search_fields = ("call_id", "seat", "queue")
@@ -20,12 +18,3 @@ class CallAdmin(admin.ModelAdmin):
     fields = ("source", "call_id", "line", "offered_at", "answered_at", "ended_at", "wait_ms", "seat", "queue",
               "survey", "ticket", "imported_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -3,15 +3,19 @@ log); stored monthly rankings are read-only (they never move once a month is clo
 
 from __future__ import annotations
 
+from copy import copy
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.core.errors import DomainError
 from jiesu.evaluation import services
 from jiesu.evaluation.models import Ranking, RankingEntry, Scheme
+from jiesu.tickets.admin import ReadOnlyAdmin
 
 
 class SchemeForm(forms.ModelForm):
@@ -23,10 +27,13 @@ class SchemeForm(forms.ModelForm):
         fields = [*services.SCHEME_FIELDS]
 
     def clean(self) -> dict[str, Any]:
+        """The service's rules on the scheme as entered, said on the form instead of a 500 on saving."""
         data = super().clean() or {}
-        weights = [data.get(k) or 0 for k in ("weight_response", "weight_resolution", "weight_satisfaction")]
-        if sum(weights) <= 0:
-            raise forms.ValidationError(_("权重之和必须大于 0。"))
+        if not self.errors:
+            try:
+                services.check_scheme(construct_instance(self, copy(self.instance), fields=services.SCHEME_FIELDS))
+            except DomainError as exc:
+                raise forms.ValidationError(str(exc.message)) from exc
         return data
 
 
@@ -56,16 +63,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(Ranking)
-class RankingAdmin(admin.ModelAdmin):
+class RankingAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "scheme", "computed_at", "computed_by")
     readonly_fields = ("month", "scheme", "computed_at", "computed_by")
     inlines = [EntryInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

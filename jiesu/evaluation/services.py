@@ -68,22 +68,40 @@ SCHEME_FIELDS = ("name", "valid_from", "weight_response", "weight_resolution", "
                  "minimum_assignments", "list_size")
 
 
-def _state(scheme: Scheme | None) -> dict[str, str]:
+def _values(scheme: Scheme | None) -> dict[str, Any]:
+    """The scheme's fields as compared (Decimal("10") equals the stored "10.00"); {} for a new one."""
     if scheme is None or scheme.pk is None:
         return {}
-    return {k: str(v) for k, v in model_to_dict(scheme, fields=SCHEME_FIELDS).items()}
+    return model_to_dict(scheme, fields=SCHEME_FIELDS)
+
+
+def _state(values: dict[str, Any]) -> dict[str, str]:
+    return {k: str(v) for k, v in values.items()}
+
+
+def check_scheme(scheme: Scheme) -> None:
+    """The rules of a scheme, for the service and the admin form alike: the weights sum to more than 0, and a
+    scheme that scored a closed month is not edited (its stored ranking, the circular's parameters and the
+    sheet's score formula read it; a change of the rules is a new scheme from a later date)."""
+    if sum((scheme.weight_response, scheme.weight_resolution, scheme.weight_satisfaction)) <= 0:
+        raise ValidationFailed("权重之和必须大于 0。", field_errors={"weight_response": ["权重之和必须大于 0。"]})
+    if scheme.pk is None:
+        return
+    closed = Ranking.objects.filter(scheme_id=scheme.pk).order_by("month").values_list("month", flat=True)
+    if closed and _values(Scheme.objects.filter(pk=scheme.pk).first()) != _values(scheme):
+        months = "、".join(f"{m:%Y-%m}" for m in closed)
+        raise Conflict(f"该考核办法已用于已结束月份（{months}）的排名，不能修改；请新增一个生效日期更晚的考核办法。")
 
 
 @transaction.atomic
 def save_scheme(actor: Any, scheme: Scheme, reason: str = "") -> Scheme:
-    """Saves a new or edited scheme. A scheme that scored a closed month stays as it was for that month (the
-    stored ranking keeps its scores); the edit applies to the months not yet closed."""
-    if sum((scheme.weight_response, scheme.weight_resolution, scheme.weight_satisfaction)) <= 0:
-        raise ValidationFailed("权重之和必须大于 0。", field_errors={"weight_response": ["权重之和必须大于 0。"]})
-    before = _state(Scheme.objects.filter(pk=scheme.pk).first() if scheme.pk else None)
+    """Saves a new or edited scheme (see `check_scheme`); the edit applies to the months not yet closed."""
+    check_scheme(scheme)
+    before = _values(Scheme.objects.filter(pk=scheme.pk).first() if scheme.pk else None)
     scheme.save()
-    after = _state(scheme)
+    after = _values(scheme)
     if before != after:
         record_event(subject_type="scheme", subject_id=scheme.pk, action="changed" if before else "created",
-                     actor=actor, actor_role=configuration_role(actor), before=before, after=after, reason=reason)
+                     actor=actor, actor_role=configuration_role(actor), before=_state(before), after=_state(after),
+                     reason=reason)
     return scheme

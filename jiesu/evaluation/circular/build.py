@@ -42,14 +42,17 @@ def build(period: Period) -> Circular:
                     timezone.localtime(clock.now()), parts)
 
 
+def check_format(fmt: str) -> str:
+    """The format asked for, checked before the circular is built."""
+    if fmt not in FORMATS:
+        raise ValidationFailed("通报格式应为 xlsx 或 pdf。", field_errors={"format": ["xlsx 或 pdf"]})
+    return fmt
+
+
 def render(circular: Circular, fmt: str) -> bytes:
     from jiesu.evaluation.circular import excel, pdf
 
-    if fmt == "xlsx":
-        return excel.workbook(circular)
-    if fmt == "pdf":
-        return pdf.document(circular)
-    raise ValidationFailed("通报格式应为 xlsx 或 pdf。", field_errors={"format": ["xlsx 或 pdf"]})
+    return excel.workbook(circular) if check_format(fmt) == "xlsx" else pdf.document(circular)
 
 
 def format_of(path: Path) -> str:

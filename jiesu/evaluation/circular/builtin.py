@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from jiesu.evaluation.circular.sections import (
@@ -251,7 +251,8 @@ def supervision(month: Month) -> Part:
                   "state": "已整改" if s.closed_at else "整改中"} for s in steps.select_related("unit")]
     step_columns = [Col("unit", "单位", TEXT, 22), Col("level", "措施", TEXT, 8), Col("issued", "下达", TEXT, 8),
                     Col("due", "整改期限", TEXT, 9), Col("reason", "事由", TEXT, 34), Col("state", "状态", TEXT, 8)]
-    open_orders = SupervisionOrder.objects.filter(closed_at__isnull=True, issued_at__lt=month.period.until).count()
+    open_orders = SupervisionOrder.objects.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=month.period.until),
+                                                  issued_at__lt=month.period.until).count()  # open at the month's end
     return Part("supervision", "督办情况", [orders, Table(step_columns, step_rows, caption="约谈与问责",
                                                       empty="本月无约谈、问责。")],
                 summary=f"截至月末仍未办结的督办 {open_orders} 件。")

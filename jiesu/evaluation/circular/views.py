@@ -24,8 +24,8 @@ CONTENT_TYPES = {"pdf": "application/pdf",
 def download(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user, Perm.STATS_VIEW).city_wide:
         raise PermissionDenied("月度通报只对热线中心的统计查看岗位开放。")
-    fmt = request.GET.get("format", "pdf")
     try:
+        fmt = build.check_format(request.GET.get("format", "pdf"))
         month = request.GET.get("month")
         period = parse_month(month) if month else month_of(timezone.localtime(clock.now()).date()).previous()
         content = build.render(build.build(period), fmt)

@@ -178,3 +178,25 @@ def test_the_sheet_scores_and_ranks_as_the_scoring_does(units):
     for offset, e in enumerate(ranked):
         assert sheet.value("Q", first + offset) == pytest.approx(float(e.score)), (e.figures, e.score)
         assert sheet.value("A", first + offset) == e.rank
+
+
+def test_supervision_counts_the_orders_open_at_the_months_end(february):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from jiesu.tickets.models import SupervisionOrder
+    from jiesu.tickets.services.intake import accept
+
+    ticket = accept(february.operator, february.ticket_data())
+    tz = ZoneInfo("Asia/Shanghai")
+
+    def order(issued: datetime, closed: datetime | None) -> None:
+        SupervisionOrder.objects.create(ticket=ticket, unit=february.heating, text="督办", due_at=issued,
+                                        issued_by=february.supervisor, issued_at=issued, closed_at=closed)
+
+    order(datetime(2026, 2, 5, tzinfo=tz), None)  # still open
+    order(datetime(2026, 2, 6, tzinfo=tz), datetime(2026, 3, 1, 9, tzinfo=tz))  # open at the end, closed since
+    order(datetime(2026, 2, 7, tzinfo=tz), datetime(2026, 2, 20, tzinfo=tz))  # closed within the month
+    order(datetime(2026, 3, 1, 8, tzinfo=tz), None)  # issued after the month
+    summary = {p.code: p for p in build.build(FEB).parts}["supervision"].summary
+    assert "仍未办结的督办 2 件" in summary

@@ -200,3 +200,27 @@ def test_the_scheme_is_edited_in_the_admin_with_an_event(admin_client):
                                                               "weight_satisfaction": "0"})
     assert bad.status_code == 200 and not Scheme.objects.filter(valid_from=date(2026, 4, 1)).exists()
     assert admin_client.get("/admin/evaluation/ranking/").status_code == 200
+
+
+def test_a_scheme_that_scored_a_closed_month_is_not_edited(admin_client):
+    scheme = Scheme.objects.get()
+    services.close_month(None, JAN)
+    scheme.weight_response = Decimal(0)
+    with pytest.raises(Conflict):
+        services.save_scheme(None, scheme)
+    assert Scheme.objects.get().weight_response == 10
+    services.save_scheme(None, Scheme.objects.get())  # saved unchanged: allowed, nothing recorded
+    form = {"name": scheme.name, "valid_from": f"{scheme.valid_from:%Y-%m-%d}", "weight_response": "0",
+            "weight_resolution": "50", "weight_satisfaction": "50", "points_overdue": "0.5", "points_refused": "2",
+            "points_unjustified": "1", "points_praise": "0.5", "praise_cap": "5", "minimum_assignments": "3",
+            "list_size": "3", "reason": ""}
+    response = admin_client.post(f"/admin/evaluation/scheme/{scheme.pk}/change/", form)
+    assert response.status_code == 200 and "2026-01" in response.content.decode()
+    assert Scheme.objects.get().weight_response == 10
+    unchanged = {**form, "weight_response": "10", "weight_resolution": "45", "weight_satisfaction": "45"}
+    assert admin_client.post(f"/admin/evaluation/scheme/{scheme.pk}/change/", unchanged).status_code == 302
+    assert not Event.objects.filter(subject_type="scheme").exists()
+    # a new scheme from a later date is the way to change the rules
+    response = admin_client.post("/admin/evaluation/scheme/add/", {**form, "name": "新办法", "valid_from": "2026-02-01"})
+    assert response.status_code == 302 and scoring.scheme_for(FEB).name == "新办法"
+    assert scoring.ranking_for(JAN).scheme.weight_response == 10
