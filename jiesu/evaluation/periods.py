@@ -64,19 +64,30 @@ def month_of(day: date) -> Period:
     return Period(first, following - timedelta(days=1))
 
 
+YEARS = range(1900, 3000)  # a period's neighbours (the month before, the day after) stay within date's range
+
+
+def _in_years(day: date, field: str) -> date:
+    if day.year not in YEARS:
+        raise ValidationFailed(f"日期“{day}”超出范围（{YEARS.start}–{YEARS.stop - 1} 年）。",
+                               field_errors={field: ["年份超出范围。"]})
+    return day
+
+
 def parse_month(text: str) -> Period:
     match = MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValidationFailed("月份格式应为 YYYY-MM，例如 2026-11。", field_errors={"month": ["格式：YYYY-MM。"]})
-    return month_of(date(int(match.group(1)), int(match.group(2)), 1))
+    return month_of(_in_years(date(int(match.group(1)), int(match.group(2)), 1), "month"))
 
 
 def parse_day(text: str, field: str) -> date:
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError as exc:
         raise ValidationFailed(f"日期“{text}”无效，格式应为 YYYY-MM-DD。",
                                field_errors={field: ["格式：YYYY-MM-DD。"]}) from exc
+    return _in_years(day, field)
 
 
 def period_from(start: str | None, end: str | None, *, today: date | None = None) -> Period:

@@ -20,7 +20,7 @@ from jiesu.core.permissions import Perm
 from jiesu.core.scope import scope_of
 from jiesu.evaluation import facts as fact_store
 from jiesu.evaluation.models import ALL_UNITS, Fact, FactDay
-from jiesu.evaluation.periods import Period
+from jiesu.evaluation.periods import Period, parse_day
 from jiesu.evaluation.registry import DIMENSIONS, Figure, all_figures, get
 from jiesu.org.models import Region, Unit
 
@@ -236,6 +236,18 @@ def compute(scope: FigureScope, period: Period, *, group_by: str | None = None, 
     return FigureTable(period, scope, figures, group_by, total, city, groups)
 
 
+def _group_value(column: str, key: str) -> Any:
+    """A group's key from a link as its column's value; a bad one is bad input, not a 500."""
+    if column == "kind":
+        return key
+    if column == "day":
+        return parse_day(key, "key")
+    try:
+        return int(key)
+    except ValueError as exc:
+        raise ValidationFailed(f"分组值“{key}”无效。", field_errors={"key": ["应为数字。"]}) from exc
+
+
 def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part: str,
                  group_by: str | None = None, key: str | None = None) -> tuple[QuerySet[Any], int]:
     """The tickets behind a figure's numerator or denominator (those this user may see), and how many items
@@ -254,5 +266,5 @@ def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part:
                   "kind": "kind", "day": "day"}.get(group_by)
         if column is None:
             raise ValidationFailed(f"不能按“{group_by}”分组。")
-        rows = rows.filter(**{column: key})
+        rows = rows.filter(**{column: _group_value(column, key)})
     return visible_tickets(user).filter(pk__in=rows.values("key")), rows.count()

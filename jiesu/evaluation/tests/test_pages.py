@@ -131,6 +131,11 @@ def test_bad_figure_links_are_not_found_not_errors(client, analyst, history):
     page(client, analyst, "/figures/tickets/?figure=assigned&part=both", 404)
     page(client, analyst, "/figures/tickets/?figure=assigned&group_by=weather&key=1", 404)
     assert "无效" in page(client, analyst, "/figures/tickets/?figure=assigned&from=2026-99-01")
+    page(client, analyst, "/figures/tickets/?figure=assigned&group_by=unit&key=abc", 404)
+    page(client, analyst, "/figures/tickets/?figure=assigned&group_by=day&key=2026-02-30", 404)
+    assert "超出范围" in page(client, analyst, "/figures/?period=day&on=9999-12-31")
+    assert "超出范围" in page(client, analyst, "/figures/?period=month&on=0001-01")
+    page(client, analyst, "/figures/circular/?month=9999-12", 400)
 
 
 def test_the_ranking_shows_on_the_dashboard_and_the_units_own_line_on_its_page(client, analyst, city, history):
