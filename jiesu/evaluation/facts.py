@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import CharField, F, IntegerField, Max, Min, Q, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from jiesu.core import clock
@@ -192,15 +193,37 @@ def _pk_batches(part: Part, batch: int) -> Iterator[tuple[int, int]]:
         yield lo, lo + batch
 
 
-def _insert_facts(facts: Iterator[Fact], size: int = 5000) -> int:
-    count, chunk = 0, []
-    for f in facts:
-        chunk.append(f)
-        if len(chunk) >= size:
-            Fact.objects.bulk_create(chunk)
-            count, chunk = count + len(chunk), []
-    Fact.objects.bulk_create(chunk)
-    return count + len(chunk)
+FACT_COLUMNS = ("key", "day", "num_day", "unit_id", "category_id", "region_id", "channel_id", "kind", "den", "num")
+
+
+def _fact_select(items: Any) -> Any:
+    """The items as fact rows (the columns of FACT_COLUMNS), computed by the database as `_fact` does in Python."""
+    tz = timezone.get_current_timezone()
+    day = TruncDate("f_at", tzinfo=tz)
+    zero = Value(0, output_field=IntegerField())
+    rows = items.annotate(
+        fx_day=day, fx_num_day=Coalesce(TruncDate("f_num_at", tzinfo=tz), day),
+        fx_den=Coalesce(F("f_den"), zero), fx_num=Coalesce(F("f_num"), zero),
+        fx_kind=Coalesce(F("f_kind"), Value("", output_field=CharField())),
+        **{f"fx_{d}": Coalesce(F(f"f_{d}"), zero) for d in DIMENSIONS if d != "kind"})
+    rows = rows.exclude(fx_den=0, fx_num=0)
+    return rows.values("f_key", "fx_day", "fx_num_day", "f_unit", "fx_category", "fx_region", "fx_channel",
+                       "fx_kind", "fx_den", "fx_num")
+
+
+def _insert_facts(figure: Figure, items: Any) -> int:
+    """Writes the facts of these items with one INSERT … SELECT: the rows never pass through Python (a
+    province's history is tens of millions of facts)."""
+    sql, params = _fact_select(items).query.sql_with_params()
+    q = connection.ops.quote_name
+    aliases = ("f_key", "fx_day", "fx_num_day", "f_unit", "fx_category", "fx_region", "fx_channel", "fx_kind",
+               "fx_den", "fx_num")
+    columns = ", ".join(q(c) for c in (*FACT_COLUMNS, "figure", "source"))
+    chosen = ", ".join(f"items.{q(a)}" for a in aliases)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(Fact._meta.db_table)} ({columns}) SELECT {chosen}, %s, %s "
+                       f"FROM ({sql}) items", [figure.code, figure.source, *params])
+        return max(cursor.rowcount, 0)
 
 
 def _sum_days_in_sql(codes: list[str]) -> None:
@@ -221,7 +244,7 @@ def _sum_days_in_sql(codes: list[str]) -> None:
                     f"WHERE figure IN ({marks}) GROUP BY {group}", codes)
 
 
-def rebuild(figure_codes: Iterable[str] | None = None, *, batch: int = 20000, progress: Progress | None = None
+def rebuild(figure_codes: Iterable[str] | None = None, *, batch: int = 100_000, progress: Progress | None = None
             ) -> int:
     """Recomputes the facts of these figures (all by default) from scratch; returns the number of facts."""
     figures = [f for f in all_figures() if figure_codes is None or f.code in set(figure_codes)]
@@ -235,7 +258,7 @@ def rebuild(figure_codes: Iterable[str] | None = None, *, batch: int = 20000, pr
         for figure in figures:
             for part in figure.parts:
                 for lo, hi in _pk_batches(part, batch):
-                    total += _insert_facts(facts_of(figure, part, part.items().filter(pk__gte=lo, pk__lt=hi)))
+                    total += _insert_facts(figure, part.items().filter(pk__gte=lo, pk__lt=hi))
                     if progress:
                         progress(f"{figure.code}: … {hi} ({total} facts)")
         _sum_days_in_sql(codes)
