@@ -67,8 +67,24 @@ def _base() -> QuerySet[Open311Request]:
                                                            updated=Subquery(last.values("occurred_at")[:1]))
 
 
+def _page(params: Any) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (1 to MAX_RESULTS, default MAX_RESULTS): a common GeoReport extension."""
+    values = []
+    for name, default, top in (("page", 1, 10**6), ("page_size", MAX_RESULTS, MAX_RESULTS)):
+        raw = (params.get(name) or "").strip()[:10]
+        if not raw:
+            values.append(default)
+        elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= top:
+            values.append(int(raw))
+        else:
+            raise Open311Error(400, [f"{name} must be a whole number from 1 to {top}"])
+    return values[0], values[1]
+
+
 def find_requests(params: Any) -> list[Open311Request]:
-    qs = _base()
+    """The requests matching ``params``, newest filed first (ties by id), one page of them."""
+    page, size = _page(params)
+    qs = _base().order_by("-filed_at", "-id")
     if ids := _codes(params.get("service_request_id", "")):
         return list(qs.filter(ticket__number__in=[i.upper() for i in ids]))  # overrides the other filters
     qs = _by_dates(qs, params)
@@ -80,7 +96,7 @@ def find_requests(params: Any) -> list[Open311Request]:
     if status:
         qs = qs.filter(ticket__status__in=OPEN_STATES) if status == "open" else qs.exclude(
             ticket__status__in=OPEN_STATES)
-    return list(qs[:MAX_RESULTS])
+    return list(qs[(page - 1) * size:page * size])
 
 
 def _iso(moment: datetime | None) -> str:

@@ -132,3 +132,19 @@ def test_the_list_costs_the_same_queries_for_many_requests_and_shows_the_last_ch
     rejected = client.get(f"{V2}/requests/{numbers[0]}.json").json()[0]
     assert rejected["updated_datetime"] == "2026-03-02T11:00:00+08:00"
     assert rejected["requested_datetime"] == "2026-03-02T09:00:00+08:00"
+
+
+def test_the_list_pages_in_a_stable_order_and_refuses_bad_paging(client, city, key):
+    numbers = [client.post(f"{V2}/requests.json", filing(key)).json()[0]["service_request_id"] for _ in range(5)]
+    whole = [r["service_request_id"] for r in client.get(f"{V2}/requests.json").json()]
+    assert sorted(whole) == sorted(numbers)
+    pages = [[r["service_request_id"] for r in client.get(f"{V2}/requests.json",
+                                                           {"page": p, "page_size": 2}).json()] for p in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [2, 2, 1, 0] and sum(pages, []) == whole
+    xml = ET.fromstring(client.get(f"{V2}/requests.xml", {"page": 2, "page_size": 2}).content)
+    assert [e.findtext("service_request_id") for e in xml] == pages[1]
+    for bad in ({"page": "0"}, {"page": "-1"}, {"page_size": "1001"}, {"page_size": "x"}, {"page": "１"},
+                {"page_size": "2.5"}):
+        response = client.get(f"{V2}/requests.json", bad)
+        assert response.status_code == 400 and response.json()[0]["code"] == 400, bad
+    assert ET.fromstring(client.get(f"{V2}/requests.xml", {"page": "0"}).content).tag == "errors"
