@@ -194,6 +194,8 @@ def _pk_batches(part: Part, batch: int) -> Iterator[tuple[int, int]]:
 
 
 FACT_COLUMNS = ("key", "day", "num_day", "unit_id", "category_id", "region_id", "channel_id", "kind", "den", "num")
+FACT_ALIASES = ("f_key", "fx_day", "fx_num_day", "f_unit", "fx_category", "fx_region", "fx_channel", "fx_kind",
+                "fx_den", "fx_num")  # the items' columns written to FACT_COLUMNS, in the same order
 
 
 def _fact_select(items: Any) -> Any:
@@ -207,8 +209,7 @@ def _fact_select(items: Any) -> Any:
         fx_kind=Coalesce(F("f_kind"), Value("", output_field=CharField())),
         **{f"fx_{d}": Coalesce(F(f"f_{d}"), zero) for d in DIMENSIONS if d != "kind"})
     rows = rows.exclude(fx_den=0, fx_num=0)
-    return rows.values("f_key", "fx_day", "fx_num_day", "f_unit", "fx_category", "fx_region", "fx_channel",
-                       "fx_kind", "fx_den", "fx_num")
+    return rows.values(*FACT_ALIASES)
 
 
 def _insert_facts(figure: Figure, items: Any) -> int:
@@ -216,10 +217,8 @@ def _insert_facts(figure: Figure, items: Any) -> int:
     province's history is tens of millions of facts)."""
     sql, params = _fact_select(items).query.sql_with_params()
     q = connection.ops.quote_name
-    aliases = ("f_key", "fx_day", "fx_num_day", "f_unit", "fx_category", "fx_region", "fx_channel", "fx_kind",
-               "fx_den", "fx_num")
     columns = ", ".join(q(c) for c in (*FACT_COLUMNS, "figure", "source"))
-    chosen = ", ".join(f"items.{q(a)}" for a in aliases)
+    chosen = ", ".join(f"items.{q(a)}" for a in FACT_ALIASES)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {q(Fact._meta.db_table)} ({columns}) SELECT {chosen}, %s, %s "
                        f"FROM ({sql}) items", [figure.code, figure.source, *params])
