@@ -1,7 +1,7 @@
 """The figures engine at a province's scale: the month's figures from the daily facts against the naive GROUP BY.
 
     .venv/bin/python benchmarks/figures_engine.py --tickets 5000000 [--months 24] [--units 400] [--keep]
-    .venv/bin/python benchmarks/figures_engine.py --reuse jiesu_bench_engine_123   # measure a kept database again
+    .venv/bin/python benchmarks/figures_engine.py --reuse jiesu_bench_engine_123 [--rebuild]  # measure a kept one again
 
 Creates a scratch PostgreSQL database (dropped at the end unless --keep), migrates it (tickets, assignments and
 events partitioned by month), a city of --units units (职能部门), 8 first-level categories with 3 sub-categories
@@ -268,6 +268,7 @@ def main() -> None:
     parser.add_argument("--naive-runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--reuse", help="measure a database kept by an earlier run (nothing generated)")
+    parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild the facts first")
     args = parser.parse_args()
     name = args.reuse or f"jiesu_bench_engine_{os.getpid()}"
     if not args.reuse:
@@ -290,6 +291,7 @@ def main() -> None:
             began = time.monotonic()
             result["span"] = generate(world, args.tickets, args.months)
             result["generate_s"] = round(time.monotonic() - began)
+        if not args.reuse or args.rebuild:
             log("jiesu figures rebuild")
             began = time.monotonic()
             result["facts_written"] = facts.rebuild(progress=log)

@@ -78,10 +78,16 @@ def _first_reply() -> dict[str, Any]:
     return {"first_reply": Subquery(replies)}
 
 
-def _replying_lead(moment: str, key: str = "ticket_id", strictly_before: bool = False) -> Subquery:
-    """The lead unit whose reply was the latest before ``moment`` (the unit a follow-up call judges)."""
+def _replying_lead(moment: str, key: str = "ticket_id", strictly_before: bool = False,
+                   created: str | None = None) -> Subquery:
+    """The lead unit whose reply was the latest before ``moment`` (the unit a follow-up call judges).
+    A lead is dispatched after its ticket was created and before it replies: bounding ``dispatched_at`` by both
+    lets PostgreSQL look only in the months' partitions between them (``created``: the ticket's creation)."""
     lookup = "replied_at__lt" if strictly_before else "replied_at__lte"
-    leads = Assignment.objects.filter(ticket_id=OuterRef(key), role=LEAD, **{lookup: OuterRef(moment)})
+    leads = Assignment.objects.filter(ticket_id=OuterRef(key), role=LEAD, **{lookup: OuterRef(moment)},
+                                      dispatched_at__lte=OuterRef(moment))
+    if created:
+        leads = leads.filter(dispatched_at__gte=OuterRef(created))
     return Subquery(leads.order_by("-replied_at", "-id").values("unit_id")[:1])
 
 
@@ -94,12 +100,13 @@ def _lead_at(moment: str) -> Subquery:
 
 def _reached_visits(num: Any) -> Part:
     return Part(lambda: Visit.objects.filter(outcome=VisitOutcome.REACHED), "ticket_id", at="created_at",
-                unit=_replying_lead("created_at"), num=num, dims=_via_ticket)
+                unit=_replying_lead("created_at", created="ticket__created_at"), num=num, dims=_via_ticket)
 
 
 def _first_end() -> dict[str, Any]:
-    ends = Event.objects.filter(subject_type="ticket", subject_id=Cast(OuterRef("pk"), CharField()),
-                                action__in=ENDING_ACTIONS).order_by("occurred_at", "id").values("occurred_at")[:1]
+    ending = Event.objects.filter(subject_type="ticket", subject_id=Cast(OuterRef("pk"), CharField()),
+                                  action__in=ENDING_ACTIONS, occurred_at__gte=OuterRef("created_at"))
+    ends = ending.order_by("occurred_at", "id").values("occurred_at")[:1]  # a ticket ends after it was created
     return {"first_end": Subquery(ends)}
 
 
