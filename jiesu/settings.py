@@ -206,6 +206,15 @@ JIESU_OPEN311_JURISDICTION = os.environ.get("JIESU_OPEN311_JURISDICTION", "sipin
 JIESU_OPEN311_CONTACT = os.environ.get("JIESU_OPEN311_CONTACT", "12345 政务服务便民热线，电话 12345")
 JIESU_OPEN311_KEYS = os.environ.get("JIESU_OPEN311_KEYS", "向热线中心系统管理员申请接口令牌（jiesu token create）")
 
+# Hot-issue early warnings (docs/dev/insights.md, "Early warnings"): an issue warns when its new requesters of the
+# last DAYS are at least MIN_REQUESTERS and RATIO times what its own BASELINE_DAYS before (or, when the hotline
+# has tickets of the same calendar month in the SEASON_YEARS before, the same month of those years) lead to expect.
+JIESU_HOT_WARNING_DAYS = int(os.environ.get("JIESU_HOT_WARNING_DAYS", "7"))
+JIESU_HOT_WARNING_BASELINE_DAYS = int(os.environ.get("JIESU_HOT_WARNING_BASELINE_DAYS", "56"))
+JIESU_HOT_WARNING_RATIO = float(os.environ.get("JIESU_HOT_WARNING_RATIO", "3"))
+JIESU_HOT_WARNING_MIN_REQUESTERS = int(os.environ.get("JIESU_HOT_WARNING_MIN_REQUESTERS", "5"))
+JIESU_HOT_WARNING_SEASON_YEARS = int(os.environ.get("JIESU_HOT_WARNING_SEASON_YEARS", "3"))
+
 DEMO_PASSWORD = os.environ.get("JIESU_DEMO_PASSWORD", "jiesu-demo")
 JIESU_DEMO_PAST_MONTHS = int(os.environ.get("JIESU_DEMO_PAST_MONTHS", "2"))  # handled months before this one
 

@@ -6,3 +6,6 @@ class InsightsConfig(AppConfig):
     name = "jiesu.insights"
     label = "insights"
     verbose_name = pgettext_lazy("app", "热点发现")
+
+    def ready(self) -> None:
+        from jiesu.insights import early_warnings  # noqa: F401  registers the warning's message template

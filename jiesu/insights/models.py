@@ -67,3 +67,35 @@ class HotIssueMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}: {self.ticket_id}"
+
+
+class HotIssueWarning(models.Model):
+    """An early warning (热点预警): on ``day`` the issue's new requesters of the last days were many more than it
+    or the season led to expect (``early_warnings.py``). One per issue and day; the description, place and the
+    tickets counted are kept with it, so a rebuild (which renumbers the issues) leaves the warning readable and
+    lets the next check find it again by its tickets."""
+
+    class Basis(models.TextChoices):
+        HISTORY = "history", _("自身历史")
+        SEASON = "season", _("往年同期")
+
+    issue = models.ForeignKey(HotIssue, on_delete=models.SET_NULL, null=True, blank=True, related_name="warnings",
+                              verbose_name=_("热点"))
+    day = models.DateField(_("预警日期"))
+    raised_at = models.DateTimeField(_("预警时间"), db_index=True)
+    basis = models.CharField(_("比较基准"), max_length=10, choices=Basis.choices)
+    recent = models.PositiveIntegerField(_("近期诉求人数"))
+    expected = models.FloatField(_("预期人数"))  # what the basis leads to expect for the same number of days
+    heat = models.FloatField(_("热度"))
+    description = models.CharField(_("描述"), max_length=300, blank=True)
+    area = models.CharField(_("区县"), max_length=120, blank=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    ticket_ids = models.JSONField(_("近期工单"), default=list)
+
+    class Meta:
+        verbose_name = _("热点预警")
+        verbose_name_plural = _("热点预警")
+        constraints = [models.UniqueConstraint(fields=["issue", "day"], name="hotissuewarning_issue_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.description}"

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from jiesu.core import clock
 from jiesu.core.events import record_event
-from jiesu.insights import discovery, grouping, heat, placing, store
+from jiesu.insights import discovery, early_warnings, grouping, heat, placing, store
 from jiesu.insights.discovery import Grouping, Message, Options, Progress, describe, group_messages, issue_of
 from jiesu.insights.models import HotIssue, HotIssueMember, ProblemSpaceRecord
 from jiesu.insights.problem_terms import ProblemSpace, problem_text
@@ -78,6 +78,7 @@ def rebuild(*, actor: Any = None, days: int = WINDOW_DAYS, now: datetime | None 
                      data={"since": since.isoformat(), "until": now.isoformat(), "tickets": len(tickets),
                            "groups": len(saved), "hot_issues": hot})
     progress("saved", len(tickets), len(tickets))
+    early_warnings.raise_warnings(actor=actor, now=now)
     return hot
 
 
@@ -137,6 +138,7 @@ def update(*, actor: Any = None, now: datetime | None = None, progress: Progress
         target.joined.append(store.message_of(ticket))
         progress("update", i + 1, len(tickets))
     _save_update(space, [a for a in active if a.joined], now, actor, len(tickets), joined, started)
+    early_warnings.raise_warnings(actor=actor, now=now)
     return {"tickets": len(tickets), "joined": joined, "started": started, "rebuilt": 0}
 
 
