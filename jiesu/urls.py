@@ -17,6 +17,7 @@ urlpatterns = [
     path("board/", include("jiesu.channels.board_urls")),
     path("open311/v2/", include("jiesu.open311.urls")),
     path("figures/", include("jiesu.evaluation.urls")),
+    path("hot/", include("jiesu.insights.urls")),
     path("", include("jiesu.web.urls")),
 ]
 

@@ -66,6 +66,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("留言审核"), "board:moderation", _("工作台"), _perm(Perm.BOARD_MODERATE), "✉"),
     NavItem(_("统计分析"), "evaluation:dashboard", _("考核评价"), _perm(Perm.STATS_VIEW), "▲"),
     NavItem(_("本单位指标"), "evaluation:own_unit", _("考核评价"), _unit_staff, "◎"),
+    NavItem(_("热点问题"), "insights:list", _("考核评价"), _perm(Perm.STATS_VIEW), "◆"),
     NavItem(_("知识库"), "knowledge:search", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☰"),
     NavItem(_("审核与过期提醒"), "knowledge:review", _("知识库"), _kb_editors, "✓"),
     NavItem(_("政策找人"), "knowledge:benefits", _("知识库"), _perm(Perm.KNOWLEDGE_VIEW), "☺"),

@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
+from jiesu.insights import queries as hot_queries
 from jiesu.org.models import Membership, User
 from jiesu.org.queries import memberships_of, units_reached
 from jiesu.web.forms import LoginForm
@@ -62,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "cards": role_cards(user, memberships),
         "calendar_problem": calendar_problem() if has_perm(user, Perm.CALENDAR_MANAGE) else None,
         "calendar_admin_url": _first_url("admin:worktime_calendaryear_changelist", "admin:index"),
+        "hot_warnings": list(hot_queries.recent_warnings(user)) if has_perm(user, Perm.STATS_VIEW) else [],
     }
     return render(request, "web/home.html", context)
 

@@ -47,13 +47,20 @@ class Command(BaseCommand):
             started = time.monotonic()
             hot = services.rebuild(days=options["days"], progress=_progress(started))
             self.stdout.write(f"热点已重建：{hot} 个热点问题，用时 {time.monotonic() - started:.1f} 秒。")
+            self._warnings()
         elif action == "update":
             counts = services.update(progress=_progress(time.monotonic()))
             self.stdout.write("新工单 {tickets} 张：归入已有热点 {joined}，新建 {started}。".format(**counts))
+            self._warnings()
         elif action == "list":
             self._list(options)
         else:
             self._analyse(options)
+
+    def _warnings(self) -> None:
+        today = queries.warnings_of_day()
+        self.stdout.write(f"今日热点预警 {len(today)} 个" + "".join(f"\n  · {w.description}（近期 {w.recent} 人）"
+                                                             for w in today))
 
     def _list(self, options: dict[str, Any]) -> None:
         if options["top"] < 1:
