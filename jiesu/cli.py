@@ -23,7 +23,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("figures", "figures", "指标：某期间全部指标（--from --to --unit --group-by --json）；refresh/rebuild 维护日汇总。Figures."),
     ("ranking", "ranking", "单位月度综合评分与排名、红榜黑榜（--month --close --json）。Unit ranking."),
     ("report", "report", "月度通报：report monthly --month 2026-11 --out 通报.xlsx|通报.pdf。Monthly circular."),
-    ("hot", "hot", "热点问题：hot analyse --data FILE 分析留言/工单文件并按热度排序。Hot issues."),
+    ("hot", "hot", "热点问题：hot analyse --data FILE 分析留言/工单文件；hot update/list；hot digest --week 2026-W48 --out 周报.xlsx。Hot issues."),
     ("partitions", "partitions", "按月分区（PostgreSQL）：预建、列出、归档、检查。Monthly partitions."),
     ("backup", "backup", "备份数据库、上传文件与模型（backup --out DIR）。Back up everything into one file."),
     ("restore", "restore", "从备份恢复（restore FILE [--force]），先校验。Restore a backup."),

@@ -8,4 +8,4 @@ class InsightsConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "热点发现")
 
     def ready(self) -> None:
-        from jiesu.insights import early_warnings  # noqa: F401  registers the warning's message template
+        from jiesu.insights import digest, early_warnings  # noqa: F401  the warning's message, the circular's section

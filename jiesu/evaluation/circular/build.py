@@ -26,6 +26,7 @@ class Circular:
     closed: bool
     generated_at: datetime
     parts: list[Part]
+    legend: str = "红色底纹为红榜单位，黄色底纹为黑榜单位。"  # the PDF's last note
 
 
 def hotline_name() -> str:

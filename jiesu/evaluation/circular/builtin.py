@@ -260,19 +260,25 @@ def supervision(month: Month) -> Part:
 
 @section("hot_topics", "热点诉求", 70)
 def hot_topics(month: Month) -> Part:
+    return top_categories(month, "本月", "上月")
+
+
+def top_categories(month: Month, this: str, last_word: str) -> Part:
+    """The five categories most called about in the period against the one before; ``this`` and ``last_word``
+    name them (本月/上月, 本周/上周: the weekly 热点 digest shares this part)."""
+    total = month.figures.total["accepted"].denominator if "accepted" in month.figures.total else 0  # refreshes
     now = {g.key: g for g in month.by("category", ["accepted"]).groups}
     last = {g.key: g.values["accepted"].denominator for g in month.by("category", ["accepted"], previous=True).groups}
-    total = month.figures.total["accepted"].denominator if "accepted" in month.figures.total else 0
     top = sorted(now.values(), key=lambda g: (-g.values["accepted"].denominator, g.label))[:5]
     columns = [Col("rank", "序号", INTEGER, 6), Col("category", "诉求类别（大类）", TEXT, 22),
-               Col("count", "本月受理", INTEGER, 10), Col("last", "上月受理", INTEGER, 10),
+               Col("count", f"{this}受理", INTEGER, 10), Col("last", f"{last_word}受理", INTEGER, 10),
                Col("change", "变化", CHANGE, 8, formula="={count}-{last}"),
-               Col("share", "占本月受理", PERCENT, 10, formula='=IF({total!}=0,"",{count}/{total!})')]
+               Col("share", f"占{this}受理", PERCENT, 10, formula='=IF({total!}=0,"",{count}/{total!})')]
     rows = []
     for index, g in enumerate(top, start=1):
         count = g.values["accepted"].denominator
         rows.append({"rank": index, "category": g.label, "count": count, "last": last.get(g.key, 0),
                      "change": count - last.get(g.key, 0), "share": rate(count, total)})
-    return Part("hot_topics", "热点诉求", [Table(columns, rows, empty="本月无受理。")],
-                parameters=[("total", "本月受理总量", total)],
-                summary="本月受理最多的五类诉求如下。" if rows else "")
+    return Part("hot_topics", "热点诉求", [Table(columns, rows, empty=f"{this}无受理。")],
+                parameters=[("total", f"{this}受理总量", total)],
+                summary=f"{this}受理最多的五类诉求如下。" if rows else "")

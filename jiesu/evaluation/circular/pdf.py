@@ -56,5 +56,5 @@ def document(circular: Any) -> bytes:
     doc = PdfDocument(circular.title, subtitle=circular.subtitle, generated_at=circular.generated_at)
     for number, part in enumerate(circular.parts):
         _part(doc, number, part)
-    doc.note(f"生成时间：{circular.generated_at:%Y-%m-%d %H:%M}。红色底纹为红榜单位，黄色底纹为黑榜单位。")
+    doc.note(f"生成时间：{circular.generated_at:%Y-%m-%d %H:%M}。{circular.legend}")
     return doc.output()

@@ -1,15 +1,18 @@
-"""jiesu hot analyse|rebuild|update|list — hot issues of a message file, or of the tickets (kept in the database)."""
+"""jiesu hot analyse|rebuild|update|list|digest — hot issues of a message file, or of the tickets (kept in the
+database), and the weekly 热点 digest."""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiesu.insights import discovery, queries, services
+from jiesu.core.errors import ValidationFailed
+from jiesu.insights import digest, discovery, queries, services
 from jiesu.insights.files import columns_from, read_messages
 from jiesu.intelligence.datasets import DatasetError
 
@@ -35,6 +38,9 @@ class Command(BaseCommand):
         rebuild = sub.add_parser("rebuild", help="按最近 N 天的工单重建热点（修复或首次建立）")
         rebuild.add_argument("--days", type=int, default=services.WINDOW_DAYS, help="统计期（天，默认 90）")
         sub.add_parser("update", help="把尚未归入热点的新工单归入已有热点或新建热点")
+        weekly = sub.add_parser("digest", help="热点周报：某一周的热点问题、热点诉求和预警（Excel 或 PDF）")
+        weekly.add_argument("--week", required=True, help="ISO 周，例如 2026-W48")
+        weekly.add_argument("--out", required=True, help="输出文件 .xlsx 或 .pdf")
         listing = sub.add_parser("list", help="列出当前热点（诉求人至少 2 人），按热度排序")
         listing.add_argument("--top", type=int, default=20)
         listing.add_argument("--json", action="store_true", help="输出 JSON")
@@ -54,8 +60,19 @@ class Command(BaseCommand):
             self._warnings()
         elif action == "list":
             self._list(options)
+        elif action == "digest":
+            self._digest(options)
         else:
             self._analyse(options)
+
+    def _digest(self, options: dict[str, Any]) -> None:
+        try:
+            week = digest.parse_week(options["week"])
+            written = digest.write_digest(week, Path(options["out"]))
+        except ValidationFailed as exc:
+            raise CommandError(str(exc.message)) from exc
+        issues = len(written.parts[0].tables[1].rows)
+        self.stdout.write(f"{written.title}（{written.subtitle}）已写入 {options['out']}：热点问题 {issues} 个。")
 
     def _warnings(self) -> None:
         today = queries.warnings_of_day()
