@@ -22,7 +22,7 @@
       xAxis: { type: "category", data: d.days },
       yAxis: [
         { type: "value", name: counts.length ? counts[0].name : "", minInterval: 1 },
-        { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } },
+        ...(rates.length ? [{ type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } }] : []),
       ],
       series: [
         ...counts.map((s) => ({ name: s.name, type: "bar", data: s.data, barMaxWidth: 24 })),
