@@ -92,9 +92,10 @@ def test_the_demo_step_groups_the_city_s_tickets(world):  # noqa: F811
 
     _history(world)
     said: list[str] = []
+    ctx = SimpleNamespace(progress=said.append, unit=lambda code: world.centre)
     with clock.at(FIXED_NOW):
-        demo.load(SimpleNamespace(progress=said.append))
-        demo.load(SimpleNamespace(progress=said.append))  # idempotent: rebuilt, not added
+        demo.load(ctx)
+        demo.load(ctx)  # idempotent: rebuilt, not added
     assert HotIssue.objects.filter(requesters__gte=2).count() == 1
     assert said[-1].startswith("热点问题：1 个，最热：阳光新城小区：")
 
