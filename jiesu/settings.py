@@ -250,6 +250,9 @@ def env_positive_int(name: str, default: int) -> int:
     return int(raw)
 
 
+# Figures: last month's ranking is closed by the periodic sweep on this working day of the new month.
+JIESU_RANKING_CLOSE_WORKING_DAY = env_positive_int("JIESU_RANKING_CLOSE_WORKING_DAY", 3)
+
 # Uploads: the largest attachment (bytes); a request body larger than this plus its form is refused with 413.
 JIESU_ATTACHMENT_MAX_BYTES = env_positive_int("JIESU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Any other body (JSON, forms) larger than this is refused with 413 (Django's limit, here explicit).

@@ -9,3 +9,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from jiesu.evaluation import definitions, definitions_calls, definitions_ladder  # noqa: F401  built-in figures
+        from jiesu.evaluation.services import close_last_month
+        from jiesu.tickets.sweep import register_job
+
+        register_job("ranking_closed", close_last_month)

@@ -1,24 +1,31 @@
 """Changes of evaluation's state: each with an explicit actor, in one transaction, writing one event.
 
 `close_month` stores a month's ranking so that it never moves (the circular and next month's change read it);
+`close_last_month` does it on schedule (a periodic job of the sweep, on the Nth working day of the new month);
 `save_scheme` records an edit of the scoring scheme (the admin calls it).
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
 from jiesu.core import clock
-from jiesu.core.errors import Conflict, PermissionDeniedError, ValidationFailed
+from jiesu.core.errors import CalendarMissing, Conflict, PermissionDeniedError, ValidationFailed
 from jiesu.core.events import record_event
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import configuration_role, scope_of
 from jiesu.evaluation import facts, scoring
 from jiesu.evaluation.models import Ranking, RankingEntry, Scheme
-from jiesu.evaluation.periods import Period
+from jiesu.evaluation.periods import Period, month_of
+from jiesu.worktime.calendar import as_local, get_calendar
+
+log = logging.getLogger(__name__)
 
 
 def _require_city_stats(actor: Any) -> str:
@@ -61,6 +68,39 @@ def close_month(actor: Any, month: Period) -> Ranking:
                      data={"month": f"{month.start:%Y-%m}", "entries": len(result.entries), "ranked": ranked,
                            "scheme": ranking.scheme_id})
     return ranking
+
+
+def closing_day(month: Period, working_day: int | None = None) -> date:
+    """The day last month's ranking is closed on: the Nth working day of ``month`` on the working calendar
+    (N = ``JIESU_RANKING_CLOSE_WORKING_DAY``, default 3), so a holiday at the start of the month moves it."""
+    n = working_day or settings.JIESU_RANKING_CLOSE_WORKING_DAY
+    calendar = get_calendar()
+    day = month.start if calendar.is_working_day(month.start) else calendar.next_working_day(month.start)
+    for _ in range(n - 1):
+        day = calendar.next_working_day(day)
+    return day
+
+
+def close_last_month(now: datetime | None = None) -> int:
+    """Closes last month's ranking (by the system) from its closing day on; 1 if this run closed it, 0 if it
+    is not yet the day, the month is already closed (by hand or an earlier run), or the calendar is missing."""
+    today = as_local(now or clock.now()).date()
+    this_month = month_of(today)
+    last = this_month.previous()
+    if Ranking.objects.filter(month=last.start).exists():
+        return 0
+    try:
+        if today < closing_day(this_month):
+            return 0
+    except CalendarMissing:
+        log.warning("%s: no working calendar for %s, last month's ranking not closed", today, today.year)
+        return 0
+    try:
+        close_month(None, last)
+    except (Conflict, IntegrityError):  # another run closed it in the meantime
+        return 0
+    log.info("%s ranking closed on schedule", last.label())
+    return 1
 
 
 SCHEME_FIELDS = ("name", "valid_from", "weight_response", "weight_resolution", "weight_satisfaction",

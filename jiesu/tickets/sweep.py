@@ -1,8 +1,14 @@
-"""The deadline sweep: marks warnings and overdue items once each, with an event per mark. Idempotent."""
+"""The deadline sweep: marks warnings and overdue items once each, with an event per mark. Idempotent.
+
+The periodic run (`jiesu sweep`, the `sweep_deadlines` task) also runs the jobs that packages above `tickets`
+add with `register_job` (evaluation closes last month's ranking), without this module knowing them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +21,8 @@ from jiesu.tickets.models import Assignment, SupervisionOrder, Ticket
 from jiesu.tickets.services.base import TICKET_SUBJECT
 from jiesu.tickets.snapshot import diff, snapshot
 from jiesu.tickets.states import AssignmentStatus, State
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class SweepResult:
     warnings: int = 0
     overdue: int = 0
     orders_overdue: int = 0
+    jobs: dict[str, int] = field(default_factory=dict)  # what each registered job did (the periodic run only)
 
 
 def _ticket_id(obj: Any) -> int:
@@ -110,3 +119,25 @@ def _mark_order(pk: int, now: datetime) -> bool:
 
 def _ids(clock: Clock, condition: Q, batch: int) -> list[int]:
     return list(clock.model.objects.filter(condition & clock.running).order_by("pk").values_list("pk", flat=True)[:batch])
+
+
+Job = Callable[[datetime], int]  # job(now) -> how many things it did; idempotent, as the sweep is
+_JOBS: dict[str, Job] = {}
+
+
+def register_job(name: str, job: Job) -> None:
+    """Adds a job to the periodic run (from an app's ``ready()``); the same name again replaces it."""
+    _JOBS[name] = job
+
+
+def periodic(now: datetime | None = None) -> SweepResult:
+    """The periodic run: the deadline sweep, then each registered job. A job that fails is logged and the others
+    still run (the next run tries it again); the marks are already committed."""
+    now = now or jiesu_clock.now()
+    result = sweep(now)
+    for name, job in _JOBS.items():
+        try:
+            result.jobs[name] = job(now)
+        except Exception:
+            log.exception("periodic job %s failed", name)
+    return result

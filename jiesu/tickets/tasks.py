@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django_tasks import task
 
 from jiesu.tickets.partitioning import ensure_months
-from jiesu.tickets.sweep import sweep
+from jiesu.tickets.sweep import periodic
 
 
 @task()
-def sweep_deadlines() -> dict[str, int]:
-    """Marks warnings and overdue items; safe to run as often as wanted (each mark is written once)."""
-    return asdict(sweep())
+def sweep_deadlines() -> dict[str, Any]:
+    """Marks warnings and overdue items, then runs the registered periodic jobs; safe to run as often as wanted
+    (each mark is written once, each job is idempotent)."""
+    return asdict(periodic())
 
 
 @task()
