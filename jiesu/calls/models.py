@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.tickets.states import Satisfaction
@@ -41,6 +42,11 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.call_id}"
+
+    @classmethod
+    def scope_q(cls, unit_ids: frozenset[int]) -> Q:
+        """A call belongs to the centre, not to a unit: no unit's scope holds any."""
+        return Q(pk__in=[])
 
     @property
     def is_answered(self) -> bool:

@@ -1,5 +1,5 @@
 """Figures over HTTP: `GET /api/v1/figures` (every figure with value, numerator and denominator), the tickets
-behind a figure, and the monthly ranking `GET /api/v1/rankings`. Scope as everywhere: a unit sees its own
+(or call records) behind a figure, and the monthly ranking `GET /api/v1/rankings`. Scope as everywhere: a unit sees its own
 figures and the city's totals (and, of the ranking, its own entry and the published red and black lists)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from ninja import Router
 
 from jiesu.api.auth import AUTH, actor_of
 from jiesu.api.schemas import ErrorOut
+from jiesu.calls.queries import listed
 from jiesu.core import clock
 from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.evaluation import present, queries, registry, scoring
@@ -46,8 +47,8 @@ def definitions(request: HttpRequest) -> list[dict[str, Any]]:
     return [present.definition(f) for f in registry.all_figures()]
 
 
-@router.get("/figures/{code}/tickets", response={200: dict, **ERRORS}, summary="指标分子或分母背后的工单")
-def figure_tickets(request: HttpRequest, code: str) -> dict[str, Any]:
+def _drill(request: HttpRequest, code: str) -> tuple[Any, queries.FigureScope, Any, str, int, dict[str, Any]]:
+    """The user, scope, period, part and page a list behind a figure is asked for."""
     if code not in registry.FIGURES:
         raise NotFound()
     p = _params(request)
@@ -57,12 +58,30 @@ def figure_tickets(request: HttpRequest, code: str) -> dict[str, Any]:
     period = period_from(p["start"], p["end"])
     user = actor_of(request)
     scope = queries.scope_for(user, p["unit"], p["subunits"])
-    tickets, items = queries.item_tickets(user, scope, period, code, part, p["group_by"], request.GET.get("key"))
     raw_page = request.GET.get("page") or "1"
     page = min(int(raw_page), 10_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    return user, scope, period, part, page, p
+
+
+@router.get("/figures/{code}/tickets", response={200: dict, **ERRORS}, summary="指标分子或分母背后的工单")
+def figure_tickets(request: HttpRequest, code: str) -> dict[str, Any]:
+    user, scope, period, part, page, p = _drill(request, code)
+    tickets, items = queries.item_tickets(user, scope, period, code, part, p["group_by"], request.GET.get("key"))
     rows = tickets.order_by("-created_at", "-id").values_list("number", flat=True)[(page - 1) * PAGE:page * PAGE]
     return {"figure": code, "part": part, "items": items, "visible": tickets.count(), "page": page,
             "tickets": list(rows)}
+
+
+@router.get("/figures/{code}/calls", response={200: dict, **ERRORS}, summary="话务指标分子或分母背后的话单",
+            description="话务指标（接通率、15 秒接通率、平均等待时长、放弃呼叫、话务满意率）的分子或分母所计入的话单，"
+                        "参数同工单清单（from、to、part、group_by=channel 与 key 为线路）；每页 100 条，新的在前；"
+                        "主叫号码隐去中间数字。话单属于热线中心，只对全市统计查看人员列出（其他人 visible 为 0）。")
+def figure_calls(request: HttpRequest, code: str) -> dict[str, Any]:
+    user, scope, period, part, page, p = _drill(request, code)
+    calls, items = queries.item_calls(user, scope, period, code, part, p["group_by"], request.GET.get("key"))
+    rows = calls.select_related("line").order_by("-offered_at", "-id")[(page - 1) * PAGE:page * PAGE]
+    return {"figure": code, "part": part, "items": items, "visible": calls.count(), "page": page,
+            "calls": [c.as_dict() for c in listed(user, rows)]}
 
 
 @router.get("/rankings", response={200: dict, **ERRORS}, summary="单位月度综合评分与排名（红榜、黑榜）",

@@ -2,7 +2,8 @@
 (`jiesu.calls.Call`, rows never changed once imported); how each counts: docs/dev/figures.md.
 
 Every call is an item on the day it was offered, attributed to no unit and grouped by its line (the channel
-dimension: 12345 itself or a merged sub-line, which keeps its own counts).
+dimension: 12345 itself or a merged sub-line, which keeps its own counts). The calls behind a numerator or a
+denominator are listed like tickets (`queries.item_calls`, `/figures/calls/`, `GET /api/v1/figures/{code}/calls`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _calls(condition: Q | None = None, **kw: Any) -> Part:
 
 def _figures() -> list[Figure]:
     limit_ms = ANSWER_SECONDS * 1000
-    common: dict[str, Any] = {"source": SOURCE, "unit_level": False, "drill_down": False}
+    common: dict[str, Any] = {"source": SOURCE, "unit_level": False}  # the items are listed at /figures/calls/
     return [
         Figure("call_answer_rate", _("接通率"), "calls", RATE, (_calls(num=_when(ANSWERED)),),
                description=_("接通的呼叫（人工或语音系统应答）/ 呼入的呼叫"), numerator_label=_("接通"),

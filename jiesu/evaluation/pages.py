@@ -102,7 +102,7 @@ def amount(number: float) -> str:
 
 @dataclass
 class Cell:
-    """One figure's value with its numerator and denominator, and the ticket lists behind each."""
+    """One figure's value with its numerator and denominator, and the lists behind each (tickets or calls)."""
 
     figure: Figure
     value: float | None
@@ -120,11 +120,11 @@ class Cell:
 def cell(table: FigureTable, v: FigureValue, *, links: bool = True, group_key: str | None = None,
          city: bool = False) -> Cell:
     c = Cell(v.figure, v.value, shown(v.figure, v.value), amount(v.numerator), str(v.denominator))
-    if links and v.figure.drill_down:
+    if links and present.listable(v.figure):
         link = {"page": True, "group_key": group_key, "city": city}
-        c.denominator_url = present.tickets_link(table, v.figure.code, "denominator", **link)  # type: ignore[arg-type]
+        c.denominator_url = present.items_link(table, v.figure.code, "denominator", **link)  # type: ignore[arg-type]
         if not c.is_count:
-            c.numerator_url = present.tickets_link(table, v.figure.code, "numerator", **link)  # type: ignore[arg-type]
+            c.numerator_url = present.items_link(table, v.figure.code, "numerator", **link)  # type: ignore[arg-type]
     return c
 
 

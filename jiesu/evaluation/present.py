@@ -1,5 +1,5 @@
 """Figures as plain data for the API, the CLI and the pages: each figure with its value, numerator and
-denominator, and where the tickets behind each can be listed."""
+denominator, and where the items behind each can be listed (the tickets, or the call records of a call figure)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jiesu.evaluation.queries import FigureTable, FigureValue
+from jiesu.evaluation.registry import get
 
 API_TICKETS = "/api/v1/figures/{code}/tickets"
 PAGE_TICKETS = "/figures/tickets/"
+API_CALLS = "/api/v1/figures/{code}/calls"
+PAGE_CALLS = "/figures/calls/"
+LISTS = {"tickets": (API_TICKETS, PAGE_TICKETS), "calls": (API_CALLS, PAGE_CALLS)}  # by the figure's source
 
 
 def scope_params(table: FigureTable) -> dict[str, str]:
@@ -21,8 +25,10 @@ def scope_params(table: FigureTable) -> dict[str, str]:
     return params
 
 
-def tickets_link(table: FigureTable, code: str, part: str, *, page: bool = False, group_key: str | None = None,
-                 city: bool = False) -> str:
+def items_link(table: FigureTable, code: str, part: str, *, page: bool = False, group_key: str | None = None,
+               city: bool = False) -> str:
+    """The list behind a figure's numerator or denominator, filtered as the table (period, unit, group)."""
+    api, page_path = LISTS[get(code).source]
     params = scope_params(table)
     if city:
         params = {k: v for k, v in params.items() if k in ("from", "to")}
@@ -30,16 +36,20 @@ def tickets_link(table: FigureTable, code: str, part: str, *, page: bool = False
         params.update({"group_by": table.group_by, "key": group_key})
     params["part"] = part
     if page:
-        return f"{PAGE_TICKETS}?{urlencode({'figure': code, **params})}"
-    return f"{API_TICKETS.format(code=code)}?{urlencode(params)}"
+        return f"{page_path}?{urlencode({'figure': code, **params})}"
+    return f"{api.format(code=code)}?{urlencode(params)}"
+
+
+def listable(figure: Any) -> bool:
+    return bool(figure.drill_down) and figure.source in LISTS
 
 
 def _one(table: FigureTable, v: FigureValue, *, links: bool, group_key: str | None = None,
          city: bool = False) -> dict[str, Any]:
     out = v.as_dict()
-    if links and v.figure.drill_down:
-        out["numerator_url"] = tickets_link(table, v.figure.code, "numerator", group_key=group_key, city=city)
-        out["denominator_url"] = tickets_link(table, v.figure.code, "denominator", group_key=group_key, city=city)
+    if links and listable(v.figure):
+        out["numerator_url"] = items_link(table, v.figure.code, "numerator", group_key=group_key, city=city)
+        out["denominator_url"] = items_link(table, v.figure.code, "denominator", group_key=group_key, city=city)
     return out
 
 

@@ -248,16 +248,11 @@ def _group_value(column: str, key: str) -> Any:
         raise ValidationFailed(f"分组值“{key}”无效。", field_errors={"key": ["应为数字。"]}) from exc
 
 
-def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part: str,
-                 group_by: str | None = None, key: str | None = None) -> tuple[QuerySet[Any], int]:
-    """The tickets behind a figure's numerator or denominator (those this user may see), and how many items
-    there are in all."""
-    from jiesu.tickets.queries import visible_tickets
-
-    figure = get(code)
-    if not figure.drill_down:  # its items are not tickets (call records)
-        raise NotFound("该指标的条目不是工单，没有工单清单。")
-    rows = Fact.objects.filter(figure=code, day__gte=period.start, day__lte=period.end)
+def _items(scope: FigureScope, period: Period, figure: Figure, part: str, group_by: str | None,
+           key: str | None) -> QuerySet[Fact]:
+    """The stored items of a figure's numerator or denominator in the period (of the scope's units, for a unit's
+    figure), in one group when asked: what the ticket and the call lists are checked against."""
+    rows = Fact.objects.filter(figure=figure.code, day__gte=period.start, day__lte=period.end)
     rows = rows.filter(num__gt=0, num_day__lte=period.end) if part == "numerator" else rows.filter(den__gt=0)
     if scope.units is not None and figure.unit_level:
         rows = rows.filter(unit_id__in=scope.units)
@@ -267,4 +262,34 @@ def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part:
         if column is None:
             raise ValidationFailed(f"不能按“{group_by}”分组。")
         rows = rows.filter(**{column: _group_value(column, key)})
+    return rows
+
+
+LIST_MISSING = {"tickets": "该指标的条目不是工单，没有工单清单。", "calls": "该指标的条目不是话单，没有话单清单。"}
+
+
+def _listable(code: str, source: str) -> Figure:
+    figure = get(code)
+    if not figure.drill_down or figure.source != source:
+        raise NotFound(LIST_MISSING.get(source, LIST_MISSING["tickets"]))
+    return figure
+
+
+def item_tickets(user: Any, scope: FigureScope, period: Period, code: str, part: str,
+                 group_by: str | None = None, key: str | None = None) -> tuple[QuerySet[Any], int]:
+    """The tickets behind a figure's numerator or denominator (those this user may see), and how many items
+    there are in all."""
+    from jiesu.tickets.queries import visible_tickets
+
+    rows = _items(scope, period, _listable(code, "tickets"), part, group_by, key)
     return visible_tickets(user).filter(pk__in=rows.values("key")), rows.count()
+
+
+def item_calls(user: Any, scope: FigureScope, period: Period, code: str, part: str,
+               group_by: str | None = None, key: str | None = None) -> tuple[QuerySet[Any], int]:
+    """The call records behind a call figure's numerator or denominator (those this user may see: city-wide
+    统计查看), and how many items there are in all (one call is one item)."""
+    from jiesu.calls.queries import visible_calls
+
+    rows = _items(scope, period, _listable(code, "calls"), part, group_by, key)
+    return visible_calls(user).filter(pk__in=rows.values("key")), rows.count()

@@ -138,7 +138,7 @@ class Figure:
     higher_is_better: bool = True
     unit_level: bool = True  # False: a figure of the centre, shown in the city's totals only
     order: int = 100
-    drill_down: bool = True  # the items are tickets a user may list
+    drill_down: bool = True  # the items can be listed: tickets, or call records for the calls source
 
     def value(self, numerator: float, denominator: int) -> float | None:
         if self.kind == COUNT:

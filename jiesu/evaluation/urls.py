@@ -10,5 +10,6 @@ urlpatterns = [
     path("unit/", views.own_unit, name="own_unit"),
     path("units/<str:code>/", views.unit_page, name="unit"),
     path("tickets/", views.figure_tickets, name="tickets"),
+    path("calls/", views.figure_calls, name="calls"),
     path("circular/", circular_views.download, name="circular"),
 ]

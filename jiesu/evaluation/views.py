@@ -1,9 +1,12 @@
 """The figures pages: the dashboard (统计分析, for 统计查看), each unit's own page against the city's, and the
-tickets behind a figure's numerator or denominator. Views read the filter, ask `pages` and render; every figure
-comes from the engine (`queries.compute`) and the scope from `queries.scope_for`."""
+tickets (for a call figure, the call records) behind a figure's numerator or denominator. Views read the filter,
+ask `pages` and render; every figure comes from the engine (`queries.compute`) and the scope from
+`queries.scope_for`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,11 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jiesu.calls.queries import listed
 from jiesu.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm, scope_of
 from jiesu.evaluation import pages, queries, registry
-from jiesu.evaluation.periods import period_from
+from jiesu.evaluation.periods import Period, period_from
 from jiesu.evaluation.queries import FigureScope
 from jiesu.org.models import Unit
 from jiesu.org.queries import memberships_of, visible_units
@@ -114,10 +118,17 @@ def _unit_context(request: HttpRequest, f: pages.Filters, scope: FigureScope) ->
     }
 
 
-@login_required
-def figure_tickets(request: HttpRequest) -> HttpResponse:
-    """The tickets behind a figure's numerator or denominator (the links of every figure on the pages and in
-    the API), those this user may see, newest first."""
+@dataclass(frozen=True)
+class Drill:
+    """What a list behind a figure is asked for: the figure, numerator or denominator, the period and scope."""
+
+    code: str
+    part: str
+    period: Period
+    scope: FigureScope
+
+
+def _drill(request: HttpRequest) -> Drill:
     g = request.GET
     code, part = g.get("figure", ""), g.get("part", "denominator")
     if code not in registry.FIGURES or part not in {"numerator", "denominator"}:
@@ -127,24 +138,53 @@ def figure_tickets(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, str(exc.message))
         period = period_from(None, None)
-    user = request.user
-    scope = _scope(user, g.get("unit"), g.get("subunits", "") in {"1", "on", "true"})
-    try:
-        tickets, items = queries.item_tickets(user, scope, period, code, part, g.get("group_by") or None,
-                                              g.get("key"))
-    except ValidationFailed as exc:
-        raise Http404(str(exc.message)) from exc
-    rows = tickets.select_related("category", "lead_unit").order_by("-created_at", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(g.get("page"))
-    kept = g.copy()
+    return Drill(code, part, period, _scope(request.user, g.get("unit"), g.get("subunits", "") in {"1", "on", "true"}))
+
+
+def _list_context(request: HttpRequest, drill: Drill, rows: Any, items: int) -> dict[str, Any]:
+    """The page of rows, the counts and the labels both lists show."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
     kept.pop("page", None)
-    figure = registry.get(code)
-    return render(request, "evaluation/tickets.html", {
-        "figure": figure, "part": part, "period": period, "scope": scope, "items": items, "page": page,
-        "visible": page.paginator.count, "page_query": kept.urlencode(),
-        "part_label": figure.numerator_label if part == "numerator" else (figure.denominator_label or figure.label),
-        "back": _back_link(user, scope, period),
-    })
+    figure = registry.get(drill.code)
+    return {
+        "figure": figure, "part": drill.part, "period": drill.period, "scope": drill.scope, "items": items,
+        "page": page, "visible": page.paginator.count, "page_query": kept.urlencode(),
+        "part_label": figure.numerator_label if drill.part == "numerator" else (figure.denominator_label
+                                                                                or figure.label),
+        "back": _back_link(request.user, drill.scope, drill.period),
+    }
+
+
+def _items_behind(request: HttpRequest, drill: Drill, item_query: Callable[..., Any]) -> tuple[Any, int]:
+    """``queries.item_tickets`` or ``item_calls`` for the link's group; a bad or unlisted one is not found."""
+    g = request.GET
+    try:
+        return item_query(request.user, drill.scope, drill.period, drill.code, drill.part,  # type: ignore[no-any-return]
+                          g.get("group_by") or None, g.get("key"))
+    except (ValidationFailed, NotFound) as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+@login_required
+def figure_tickets(request: HttpRequest) -> HttpResponse:
+    """The tickets behind a figure's numerator or denominator (the links of every figure on the pages and in
+    the API), those this user may see, newest first."""
+    drill = _drill(request)
+    tickets, items = _items_behind(request, drill, queries.item_tickets)
+    rows = tickets.select_related("category", "lead_unit").order_by("-created_at", "-id")
+    return render(request, "evaluation/tickets.html", _list_context(request, drill, rows, items))
+
+
+@login_required
+def figure_calls(request: HttpRequest) -> HttpResponse:
+    """The call records behind a call figure's numerator or denominator (its links on the pages and in the
+    API), those this user may see, newest first, the caller's number masked."""
+    drill = _drill(request)
+    calls, items = _items_behind(request, drill, queries.item_calls)
+    context = _list_context(request, drill, calls.select_related("line").order_by("-offered_at", "-id"), items)
+    context["calls"] = listed(request.user, context["page"].object_list)
+    return render(request, "evaluation/calls.html", context)
 
 
 def _back_link(user: Any, scope: FigureScope, period: Any) -> str:

@@ -80,10 +80,10 @@ def test_call_figures_are_the_centres_and_refresh_finds_new_calls(city):
     assert all(not g.values.get("call_answer_rate") for g in compute(CITY, MARCH, group_by="unit").groups)
 
 
-def test_the_api_gives_call_figures_without_ticket_lists(apis, city):
+def test_the_api_gives_call_figures_with_call_lists_not_ticket_lists(apis, city):
     services.import_calls(None, fixture_calls())
     body = apis.supervisor.get("/figures", **{"from": "2026-03"}).json()
     assert body["figures"]["call_answer_15s"]["numerator"] == 3
-    assert "numerator_url" not in body["figures"]["call_answer_15s"]
+    assert body["figures"]["call_answer_15s"]["numerator_url"].startswith("/api/v1/figures/call_answer_15s/calls?")
     response = apis.supervisor.get("/figures/call_answer_rate/tickets", **{"from": "2026-03"})
     assert response.status_code == 404
