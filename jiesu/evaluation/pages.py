@@ -29,6 +29,8 @@ UNIT_HEADLINE = ("assigned", "sign_timely", "reply_timely", "response_rate", "sa
 UNIT_COLUMNS = UNIT_HEADLINE
 TREND_RATES = ("reply_timely", "satisfaction_rate")
 BREAKDOWN_RATES = ("reply_timely", "satisfaction_rate", "overdue")
+# The city's calls by line (12345 and each merged sub-line), each figure linking to the calls behind it.
+LINE_FIGURES = ("call_answer_rate", "call_answer_15s", "call_wait", "call_abandoned", "call_satisfaction")
 
 
 @dataclass(frozen=True)
@@ -191,15 +193,24 @@ class Breakdown:
     chart_id: str = ""
 
 
+def call_lines(scope: FigureScope, period: Period) -> Breakdown | None:
+    """话务 by line, on the city's dashboard only (the call figures are the centre's, not a unit's)."""
+    if not scope.is_city:
+        return None
+    return breakdown(scope, period, "channel", LINE_FIGURES[0], _("话务（按线路）"), rates=LINE_FIGURES[1:],
+                     chart_name=_("呼入"))
+
+
 def breakdown(scope: FigureScope, period: Period, group_by: str, count_code: str, title: str,
-              limit: int = 12) -> Breakdown:
-    codes = [count_code, *BREAKDOWN_RATES]
+              limit: int = 12, rates: tuple[str, ...] = BREAKDOWN_RATES, chart_name: str = "") -> Breakdown:
+    """``count_code``'s items by group, biggest first, with ``rates`` beside (bars: its denominators)."""
+    codes = [count_code, *rates]
     table = queries.compute(scope, period, group_by=group_by, codes=codes, fresh=False)
     columns = [get(c) for c in codes if c in (table.groups[0].values if table.groups else {})] or [get(count_code)]
     groups = sorted(table.groups, key=lambda g: -g.values[count_code].denominator if count_code in g.values else 0)
     groups = [g for g in groups if any(v.denominator for v in g.values.values())][:limit]
     rows = [(g.label, [cell(table, g.values[f.code], group_key=g.key) for f in columns]) for g in groups]
-    chart = {"labels": [g.label for g in groups], "name": str(get(count_code).label),
+    chart = {"labels": [g.label for g in groups], "name": chart_name or str(get(count_code).label),
              "data": [g.values[count_code].denominator if count_code in g.values else 0 for g in groups]}
     return Breakdown(title, columns, rows, chart, f"fig-{group_by}")
 

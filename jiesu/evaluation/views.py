@@ -77,6 +77,7 @@ def _dashboard_context(request: HttpRequest, f: pages.Filters, scope: FigureScop
         "filters": f, "scope": scope, "headline": compared, "trend": pages.trend(scope, f.period, count_code),
         "breakdowns": [pages.breakdown(scope, f.period, "category", count_code, _("按诉求大类")),
                        pages.breakdown(scope, f.period, "region", count_code, _("按区县"))],
+        "lines": pages.call_lines(scope, f.period),
         "units": pages.unit_table(scope, f.period, f, sort, descending,
                                   None if request.GET.get("units") == "all" else pages.UNIT_ROWS),
         "unit_choices": visible_units(user).filter(is_active=True).order_by("path"),

@@ -11,6 +11,7 @@ import pytest
 
 from jiesu.calls import services as calls
 from jiesu.calls.models import Call
+from jiesu.catalog.models import Channel
 from jiesu.core import clock
 from jiesu.evaluation import queries
 from jiesu.evaluation.registry import COUNT, MEAN, get
@@ -134,3 +135,16 @@ def test_the_calls_page_pages_by_thirty(client, analyst, city):  # noqa: F811
     second = page(client, analyst, "/figures/calls/?figure=call_answer_rate&from=2026-03-01&to=2026-03-31&page=2")
     assert "2 / 2" in second
     assert re.findall(r"<td class=\"mono\">(P\d+)</td>", second) == ["P004", "P003", "P002", "P001", "P000"]
+
+
+def test_the_dashboard_shows_the_calls_by_line_each_linking_to_its_calls(client, analyst, city):  # noqa: F811
+    calls.import_calls(None, fixture_calls())
+    html = page(client, analyst, "/figures/?period=month&on=2026-03")
+    assert "话务（按线路）" in html
+    sub = str(Channel.objects.get(code="12315").pk)
+    offered = [u for u in links(html, rf"figure=call_answer_rate.*group_by=channel.*key={sub}&.*part=denominator")]
+    assert offered and offered[0].startswith("/figures/calls/?")
+    shown = page(client, analyst, offered[0])
+    assert sorted(re.findall(r"<td class=\"mono\">(C\d)</td>", shown)) == ["C5", "C6", "C7"]
+    unit_page = page(client, analyst, f"/figures/?period=month&on=2026-03&unit={city.heating.code}")
+    assert "话务（按线路）" not in unit_page
