@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jiesu.calls.queries import listed
+from jiesu.catalog.models import Channel
 from jiesu.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm, scope_of
@@ -185,6 +186,9 @@ def figure_calls(request: HttpRequest) -> HttpResponse:
     calls, items = _items_behind(request, drill, queries.item_calls)
     context = _list_context(request, drill, calls.select_related("line").order_by("-offered_at", "-id"), items)
     context["calls"] = listed(request.user, context["page"].object_list)
+    key = request.GET.get("key", "")
+    if request.GET.get("group_by") == "channel" and key.isdigit():  # one line's calls: its name in the title
+        context["line"] = Channel.objects.filter(pk=int(key)).values_list("name", flat=True).first()
     return render(request, "evaluation/calls.html", context)
 
 

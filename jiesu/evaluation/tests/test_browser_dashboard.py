@@ -70,3 +70,19 @@ def test_a_handler_sees_their_own_unit(browser_page, demo_city, login_as, screen
     screenshot("figures-unit-handler-1366")
     assert page.goto("/figures/units/water/").status == 404
     assert page.goto("/figures/").status == 403
+
+
+def test_the_analyst_opens_the_calls_behind_a_lines_answer_rate(browser_page, demo_city, login_as, screenshot):
+    page = browser_page
+    login_as("analyst")
+    lines = page.locator("section.fig-breakdown", has_text="话务（按线路）")
+    assert lines.locator("tbody tr").count() >= 2  # 12345 and its merged sub-lines
+    lines.scroll_into_view_if_needed()
+    screenshot("figures-calls-by-line-1366")
+    answered = lines.locator("a[href*='figure=call_answer_rate'][href*='part=numerator']").first
+    count = int(answered.inner_text())
+    answered.click()
+    page.wait_for_url("**/figures/calls/?*figure=call_answer_rate*group_by=channel*")
+    assert page.locator("table tbody tr").count() == min(count, 30)
+    assert "****" in page.locator("table tbody tr td").nth(2).inner_text()  # the caller, masked
+    screenshot("figures-calls-1366")

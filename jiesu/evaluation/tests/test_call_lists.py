@@ -126,6 +126,8 @@ def test_the_dashboard_links_the_call_figures_to_the_calls_page(client, analyst,
     assert f'<a href="/tickets/{ticket.number}/">{ticket.number}</a>' in shown
     page(client, analyst, "/figures/calls/?figure=assigned", 404)
     page(client, analyst, "/figures/calls/?figure=call_wait&group_by=channel&key=abc", 404)
+    assert "计入 4 通呼叫" in page(client, analyst, "/figures/calls/?figure=call_wait&from=2026-03-01&to=2026-03-31"
+                                                   "&group_by=channel&part=denominator")  # a group without its key
 
 
 def test_the_calls_page_pages_by_thirty(client, analyst, city):  # noqa: F811
@@ -146,5 +148,6 @@ def test_the_dashboard_shows_the_calls_by_line_each_linking_to_its_calls(client,
     assert offered and offered[0].startswith("/figures/calls/?")
     shown = page(client, analyst, offered[0])
     assert sorted(re.findall(r"<td class=\"mono\">(C\d)</td>", shown)) == ["C5", "C6", "C7"]
+    assert re.search(r'class="fig-period">2026年3月 · [^<]+</span>', shown)
     unit_page = page(client, analyst, f"/figures/?period=month&on=2026-03&unit={city.heating.code}")
     assert "话务（按线路）" not in unit_page
