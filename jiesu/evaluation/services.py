@@ -83,7 +83,8 @@ def closing_day(month: Period, working_day: int | None = None) -> date:
 
 def close_last_month(now: datetime | None = None) -> int:
     """Closes last month's ranking (by the system) from its closing day on; 1 if this run closed it, 0 if it
-    is not yet the day, the month is already closed (by hand or an earlier run), or the calendar is missing."""
+    is not yet the day, the month is already closed (by hand or an earlier run), the calendar is missing, or no
+    unit is ranked (closed empty, a month whose history is imported later could never be ranked)."""
     today = as_local(now or clock.now()).date()
     this_month = month_of(today)
     last = this_month.previous()
@@ -94,6 +95,9 @@ def close_last_month(now: datetime | None = None) -> int:
             return 0
     except CalendarMissing:
         log.warning("%s: no working calendar for %s, last month's ranking not closed", today, today.year)
+        return 0
+    if not any(e.rank is not None for e in scoring.compute_ranking(last).entries):  # a new hotline's first month, or history not imported
+        log.info("%s: no unit to rank yet, the ranking is left open", last.label())
         return 0
     try:
         close_month(None, last)

@@ -26,6 +26,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 FEB, SEPTEMBER = date(2026, 2, 1), date(2026, 9, 1)
 
 
+@pytest.fixture(autouse=True)
+def work_to_rank():
+    """A unit with work in February and September, the months these tests close."""
+    unit = UnitFactory(name="住建局")
+    good(unit, date(2026, 2, 16))
+    good(unit, date(2026, 9, 16))
+
+
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
@@ -97,6 +105,13 @@ def test_the_working_day_is_a_setting(settings):
 def test_without_the_year_s_calendar_nothing_closes():
     assert run("2027-01-06 09:00") == 0  # no working calendar for 2027 yet
     assert not Ranking.objects.exists()
+
+
+def test_a_month_with_nothing_to_rank_is_left_open():
+    # October 2026 has no work: its ranking stays open, so history imported later can still be ranked.
+    assert run("2026-11-06 09:00") == 0 and not closed(date(2026, 10, 1))
+    good(UnitFactory(name="水务局"), date(2026, 10, 12))
+    assert run("2026-11-06 09:05") == 1 and closed(date(2026, 10, 1))
 
 
 def test_the_sweep_command_runs_the_job():
