@@ -26,6 +26,12 @@ class Kind(models.TextChoices):
     PRAISE = "praise", _("表扬")
 
 
+# A ticket the centre opens itself (未诉先办): not a citizen's kind, so intake never offers it; the tickets
+# carry it beside the citizens' kinds, and the figures count it apart (docs/dev/figures.md, "Proactive tasks").
+PROACTIVE_TASK = "task"
+TICKET_KINDS = [*Kind.choices, (PROACTIVE_TASK, _("主动治理任务"))]
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")
     URGENT = "urgent", _("紧急")

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     KNOWLEDGE_EDIT = "knowledge:edit"
     KNOWLEDGE_PUBLISH = "knowledge:publish"
     CALLS_IMPORT = "calls:import"  # the call centre's records (a feed's account, or the administrator)
+    TASK_CREATE = "task:create"  # the centre's proactive tasks (未诉先办), given to a unit with their tickets
 
 
 # Configuration (the admin site): what superuser status grants, city-wide, besides the roles a user holds.
@@ -47,7 +48,7 @@ _STAFF_BASE = {Perm.TICKET_VIEW, Perm.UNIT_VIEW, Perm.KNOWLEDGE_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.OPERATOR: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL, Perm.BOARD_MODERATE}),
-    Role.DISPATCHER: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL}),
+    Role.DISPATCHER: frozenset(_STAFF_BASE | {Perm.TICKET_CREATE, Perm.PERSONAL_DATA_REVEAL, Perm.TASK_CREATE}),
     Role.HANDLER: frozenset(_STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.KNOWLEDGE_EDIT}),
     Role.SUPERVISOR: frozenset(
         _STAFF_BASE | {Perm.PERSONAL_DATA_REVEAL, Perm.STATS_VIEW, Perm.TICKET_EXPORT, Perm.KNOWLEDGE_PUBLISH,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -251,3 +252,17 @@ class AcceptInput(ActionInput):
             return normalise_phone(value)
         except InvalidPhone:
             raise PydanticCustomError("phone", "not a mobile or landline number") from None
+
+
+class CreateTaskInput(ActionInput):
+    """A proactive task (主动治理任务) the centre gives a unit, with the citizens' tickets it answers."""
+
+    title: str = Field(min_length=1, max_length=200, description="任务标题")
+    content: str = Field(min_length=1, max_length=8000, description="任务要求")
+    lead_unit: str = Field(min_length=1, description="承办单位代码")
+    due_on: date = Field(description="任务期限（日期，当日下班前）")
+    category: str | None = Field(default=None, description="诉求分类代码（缺省：关联工单最多的分类）")
+    region: str | None = Field(default=None, description="行政区划代码")
+    members: list[str] = Field(default_factory=list, max_length=500, description="关联工单编号")
+    hot_issue: int | None = Field(default=None, description="来源热点编号")
+    hot_issue_description: str = Field(default="", max_length=300)

@@ -86,7 +86,8 @@ TABLE: tuple[Transition, ...] = (
        requires=_("本单位已签收；诉求人未匿名、不是举报人")),
     _t(Action.REPLY, {S.IN_PROGRESS}, {Role.HANDLER}, {S.REPLIED, SAME}, i.ReplyInput, Actor.ANY_ASSIGNED_UNIT,
        requires=_("本单位已签收且无待审批的延期；协办单位答复主办单位")),
-    _t(Action.REVIEW_REPLY, {S.REPLIED}, {Role.SUPERVISOR, Role.DISPATCHER}, {S.VISITING, S.IN_PROGRESS},
+    # a proactive task has no requester to call back: approved, it is closed (its members are visited)
+    _t(Action.REVIEW_REPLY, {S.REPLIED}, {Role.SUPERVISOR, Role.DISPATCHER}, {S.VISITING, S.IN_PROGRESS, S.CLOSED},
        i.ReviewReplyInput),
     _t(Action.VISIT, {S.VISITING}, {Role.VISITOR}, {S.VISITED, S.VISITING}, i.VisitInput,
        requires=_("接通时须填写解决情况与满意度")),

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jiesu.catalog.models import Kind, Urgency
+from jiesu.catalog.models import TICKET_KINDS, Urgency
 from jiesu.tickets.states import (
     AssignmentRole,
     AssignmentStatus,
@@ -44,7 +44,7 @@ class Ticket(models.Model):
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     is_whistleblower = models.BooleanField(_("举报人保密"), default=False)
 
-    kind = models.CharField(_("诉求类型"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("诉求类型"), max_length=20, choices=TICKET_KINDS)
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="tickets", verbose_name=_("诉求分类"))
     region = models.ForeignKey("org.Region", on_delete=models.PROTECT, null=True, blank=True,
@@ -293,3 +293,42 @@ class SupervisionOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} #{self.pk}"
+
+
+class ProactiveTask(models.Model):
+    """A task the centre gives a unit (未诉先办): its own ticket of kind ``task``, with a deadline set by the
+    centre and the citizens' tickets it answers (``TaskMember``). ``hot_issue_id`` names the hot issue it came
+    from (insights sits above tickets, and its issues are regrouped by a rebuild: a number, not a reference)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="task",
+                                  verbose_name=_("任务工单"))
+    due_at = models.DateTimeField(_("任务期限"))
+    hot_issue_id = models.BigIntegerField(_("来源热点"), null=True, blank=True)
+    hot_issue_description = models.CharField(_("热点描述"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("主动治理任务")
+        verbose_name_plural = _("主动治理任务")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
+
+
+class TaskMember(models.Model):
+    """A citizen's ticket attached to a task. ``answers``: the task's reply answers it (it was waiting for
+    dispatch, or is the task unit's to handle, when attached); the others are attached for reference."""
+
+    task = models.ForeignKey(ProactiveTask, on_delete=models.PROTECT, related_name="members")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, db_constraint=False, related_name="task_memberships",
+                               verbose_name=_("关联工单"))
+    answers = models.BooleanField(_("统一答复"), default=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("任务关联工单")
+        verbose_name_plural = _("任务关联工单")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["task", "ticket"], name="task_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.ticket_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jiesu.catalog.models import PROACTIVE_TASK
 from jiesu.core.errors import ActionNotAllowed, ValidationFailed
 from jiesu.tickets import inputs as i
 from jiesu.tickets.deadlines import extend_by_working_days, shift_by_pause
@@ -9,8 +10,16 @@ from jiesu.tickets.models import Adjudication, Assignment, Pause, Reply, Supervi
 from jiesu.tickets.services import lookups
 from jiesu.tickets.services.base import Act
 from jiesu.tickets.services.clocks import start_dispatch_clock, start_visit_clock
+from jiesu.tickets.services.followup import finish_assignments
 from jiesu.tickets.services.intake import assign_units
-from jiesu.tickets.states import AssignmentRole, AssignmentStatus, ReplyReviewDecision, ReturnDecision, State
+from jiesu.tickets.states import (
+    AssignmentRole,
+    AssignmentStatus,
+    ClosingType,
+    ReplyReviewDecision,
+    ReturnDecision,
+    State,
+)
 
 S = AssignmentStatus
 
@@ -131,7 +140,11 @@ def review_reply(act: Act, data: i.ReviewReplyInput) -> None:
     if reply is not None:
         reply.review_decision, reply.review_note = data.decision, data.opinion
         reply.save()
-    if data.decision == ReplyReviewDecision.APPROVE:
+    task = act.ticket.kind == PROACTIVE_TASK
+    if data.decision == ReplyReviewDecision.APPROVE and task:
+        finish_assignments(act)  # no requester to call back: each member ticket has its own follow-up
+        act.ticket.status, act.ticket.closing_type, act.ticket.closed_at = State.CLOSED, ClosingType.HANDLED, act.now
+    elif data.decision == ReplyReviewDecision.APPROVE:
         act.ticket.status = State.VISITING
         start_visit_clock(act.ticket, act.now)
     else:
@@ -140,6 +153,10 @@ def review_reply(act: Act, data: i.ReviewReplyInput) -> None:
         act.ticket.status = State.IN_PROGRESS
     act.reason = data.opinion
     act.data = {"assignment": a.pk, "decision": data.decision}
+    if task:
+        from jiesu.tickets.services.proactive import review_members
+
+        review_members(act, data)
 
 
 def urge(act: Act, data: i.UrgeInput) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from jiesu.catalog.models import Clock
+from jiesu.catalog.models import PROACTIVE_TASK, Clock
 from jiesu.catalog.queries import LimitMissing
 from jiesu.org.models import Unit
 from jiesu.tickets.deadlines import clock_start, due_for
@@ -38,9 +38,21 @@ def _contact_due(ticket: Ticket, start: datetime) -> datetime | None:
 
 
 def start_handling_clock(assignment: Assignment, now: datetime) -> None:
+    if assignment.ticket.kind == PROACTIVE_TASK:
+        _task_clock(assignment, now)
+        return
     handle = due_for(Clock.HANDLE, now, **_limit_args(assignment.ticket))
     assignment.reply_due_at = handle.due_at
     assignment.reply_warn_at = handle.warn_at
+
+
+def _task_clock(assignment: Assignment, now: datetime) -> None:
+    """A task is due when the centre said; its warning comes when three quarters of the time are gone."""
+    from jiesu.tickets.models import ProactiveTask
+
+    due = ProactiveTask.objects.get(ticket_id=assignment.ticket_id).due_at
+    assignment.reply_due_at = due
+    assignment.reply_warn_at = now + (due - now) * 0.75 if due > now else due
 
 
 def start_dispatch_clock(ticket: Ticket) -> None:

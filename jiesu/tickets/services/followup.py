@@ -26,7 +26,7 @@ def visit(act: Act, data: i.VisitInput) -> None:
     act.data = {"outcome": data.outcome, "resolution": data.resolution or "", "satisfaction": data.satisfaction or ""}
 
 
-def _finish_assignments(act: Act) -> None:
+def finish_assignments(act: Act) -> None:
     for a in Assignment.objects.filter(ticket=act.ticket, is_current=True):
         a.status, a.is_current, a.ended_at = AssignmentStatus.DONE, False, act.now
         a.save()
@@ -41,7 +41,7 @@ def close(act: Act, data: i.CloseInput) -> None:
         t.closing_type = ClosingType.UNREACHABLE
     else:
         t.closing_type = ClosingType.HANDLED
-    _finish_assignments(act)
+    finish_assignments(act)
     t.status, t.closed_at = State.CLOSED, act.now
     act.reason = data.note
 
@@ -50,7 +50,7 @@ def reopen(act: Act, data: i.ReopenInput) -> None:
     t = act.ticket
     if t.lead_unit is None or t.closing_type == ClosingType.ANSWERED:
         raise ActionNotAllowed("直接答复的工单不能重办。")
-    _finish_assignments(act)
+    finish_assignments(act)
     t.reopen_count += 1
     t.closing_type, t.closed_at = "", None
     assign_units(act, t.lead_unit.code, [], note=f"重办：{data.reason}")

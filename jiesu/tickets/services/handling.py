@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiesu.catalog.models import Clock
+from jiesu.catalog.models import PROACTIVE_TASK, Clock
 from jiesu.core.errors import ActionNotAllowed, ValidationFailed
 from jiesu.tickets import inputs as i
 from jiesu.tickets.models import Reply
@@ -68,6 +68,10 @@ def reply(act: Act, data: i.ReplyInput) -> None:
         act.ticket.status = State.REPLIED
     act.reason = data.result
     act.data = {"assignment": a.pk, "role": a.role}
+    if a.role == AssignmentRole.LEAD and act.ticket.kind == PROACTIVE_TASK:
+        from jiesu.tickets.services.proactive import answer_members
+
+        answer_members(act, data)
 
 
 def request_return(act: Act, data: i.RequestReturnInput) -> None:
@@ -99,5 +103,7 @@ def _original_working_days(act: Act) -> int | None:
     from jiesu.catalog.queries import limit_for
 
     t = act.ticket
+    if t.kind == PROACTIVE_TASK:
+        return None  # the centre set the task's deadline, not the catalogue
     spec = limit_for(Clock.HANDLE, kind=t.kind, category=t.category, urgency=t.urgency, at=act.now)
     return spec.amount if spec.unit == LimitUnit.WORKING_DAYS else None
