@@ -8,7 +8,12 @@ class EvaluationConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "考核评价")
 
     def ready(self) -> None:
-        from jiesu.evaluation import definitions, definitions_calls, definitions_ladder  # noqa: F401  built-in figures
+        from jiesu.evaluation import (  # noqa: F401  built-in figures
+            definitions,
+            definitions_calls,
+            definitions_ladder,
+            definitions_tasks,
+        )
         from jiesu.evaluation.services import close_last_month
         from jiesu.tickets.sweep import register_job
 

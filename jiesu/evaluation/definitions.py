@@ -2,6 +2,10 @@
 
 Every expression reads only what does not change after the item's moment: write-once fields and marks,
 immutable rows, and the event log.
+
+The figures of 接, 派, 办 and 评 count citizens' requests: the centre's proactive tasks (kind ``task``) are left
+out of them (their member tickets are counted, each once, as requests) and counted by figures of their own (the
+end of this module); a supervision step on a task is still one on its unit (督).
 """
 
 from __future__ import annotations
@@ -14,9 +18,18 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.catalog.models import PROACTIVE_TASK
 from jiesu.core.models import Event
 from jiesu.evaluation.registry import COUNT, RATE, Figure, Part, register, ticket_dims, ticket_dims_by_key
-from jiesu.tickets.models import Adjudication, Assignment, Reply, SupervisionOrder, Ticket, Visit
+from jiesu.tickets.models import (
+    Adjudication,
+    Assignment,
+    ProactiveTask,
+    Reply,
+    SupervisionOrder,
+    Ticket,
+    Visit,
+)
 from jiesu.tickets.states import AssignmentRole, ClosingType, Satisfaction, State, VisitOutcome
 
 FULL = 1000  # numerators are kept in thousandths
@@ -45,17 +58,32 @@ def _via_ticket() -> dict[str, Any]:
     return ticket_dims("ticket__")
 
 
+def requests() -> QuerySet[Ticket]:
+    """The citizens' tickets: every ticket but the centre's proactive tasks."""
+    return Ticket.objects.exclude(kind=PROACTIVE_TASK)
+
+
+def request_assignments() -> QuerySet[Assignment]:
+    """The assignments of citizens' tickets (the tasks are few: looked up in their own small table)."""
+    return Assignment.objects.exclude(ticket_id__in=ProactiveTask.objects.values("ticket_id"))
+
+
 def _tickets(**filters: Any) -> Part:
-    return Part(lambda: Ticket.objects.filter(**filters), "pk", at="closed_at", dims=_on_ticket)
+    return Part(lambda: requests().filter(**filters), "pk", at="closed_at", dims=_on_ticket)
 
 
 def _lead_received() -> Part:
-    return Part(lambda: Assignment.objects.filter(role=LEAD), "ticket_id", at="dispatched_at", unit="unit_id",
+    return Part(lambda: request_assignments().filter(role=LEAD), "ticket_id", at="dispatched_at", unit="unit_id",
                 dims=_via_ticket)
 
 
 def _events(action: str, **data: Any) -> QuerySet[Event]:
     return Event.objects.filter(subject_type="ticket", action=action, **{f"data__{k}": v for k, v in data.items()})
+
+
+def _request_events(action: str, **data: Any) -> QuerySet[Event]:
+    tasks = ProactiveTask.objects.annotate(key=Cast("ticket_id", CharField())).values("key")
+    return _events(action, **data).exclude(subject_id__in=tasks)
 
 
 def _event_assignment() -> dict[str, Any]:
@@ -68,7 +96,7 @@ def _unit_of_event_assignment() -> Subquery:
 
 def _event_part(action: str, unit: Any = None, **data: Any) -> Part:
     """Items from the event log: one per event, the unit through the assignment the event names."""
-    return Part(lambda: _events(action, **data), "subject_id", at="occurred_at", key_is_text=True,
+    return Part(lambda: _request_events(action, **data), "subject_id", at="occurred_at", key_is_text=True,
                 unit=unit if unit is not None else _unit_of_event_assignment(), den=0, num=FULL,
                 dims=ticket_dims_by_key, pre=_event_assignment)
 
@@ -127,7 +155,7 @@ def _sign_moment() -> Case:
 
 
 def _overdue_part(mark: str) -> Part:
-    return Part(lambda: Assignment.objects.filter(**{f"{mark}__isnull": False}), "ticket_id", at=mark,
+    return Part(lambda: request_assignments().filter(**{f"{mark}__isnull": False}), "ticket_id", at=mark,
                 unit="unit_id", dims=_via_ticket)
 
 
@@ -141,7 +169,7 @@ def _figures() -> list[Figure]:
                     ticket__is_whistleblower=False)
     return [
         # 接
-        Figure("accepted", _("受理量"), "intake", COUNT, (Part(Ticket.objects.all, "pk", at="created_at",
+        Figure("accepted", _("受理量"), "intake", COUNT, (Part(requests, "pk", at="created_at",
                                                                 dims=_on_ticket),),
                description=_("登记的诉求件数（含直接答复、不予受理和并单）"), unit_level=False, order=1),
         Figure("answered_directly", _("直接答复"), "intake", COUNT,
@@ -151,7 +179,7 @@ def _figures() -> list[Figure]:
         Figure("merged", _("并单"), "intake", COUNT, (_tickets(status=State.MERGED),), unit_level=False, order=4),
         # 派
         Figure("dispatch_timely", _("派单率"), "dispatch", RATE,
-               (Part(lambda: Ticket.objects.filter(Q(dispatched_at__isnull=False)
+               (Part(lambda: requests().filter(Q(dispatched_at__isnull=False)
                                                    | Q(dispatch_overdue_at__isnull=False)), "pk",
                      at=Case(When(on_time=True, then=F("dispatched_at")), default=F("dispatch_overdue_at")),
                      num=Case(When(on_time=True, then=Value(FULL)), default=Value(0)), dims=_on_ticket,
@@ -162,25 +190,25 @@ def _figures() -> list[Figure]:
                description=_("单位收到的主办派单"), order=2),
         # 办
         Figure("sign_timely", _("及时签收率"), "handling", RATE,
-               (Part(Assignment.objects.all, "ticket_id", at=_sign_moment(), unit="unit_id",
+               (Part(request_assignments, "ticket_id", at=_sign_moment(), unit="unit_id",
                      num=Case(When(on_time=True, then=Value(FULL)), default=Value(0)), dims=_via_ticket,
                      pre=_sign_on_time),),
                description=_("签收时限内签收的派单 / 签收到期的派单"), numerator_label=_("及时签收"),
                denominator_label=_("应签收"), order=1),
         Figure("reply_timely", _("按时办结率"), "handling", RATE,
-               (Part(Assignment.objects.all, "ticket_id", at="first_reply", unit="unit_id",
+               (Part(request_assignments, "ticket_id", at="first_reply", unit="unit_id",
                      num=_when(Q(reply_overdue_at__isnull=True) | Q(reply_overdue_at__gte=F("first_reply"))),
                      dims=_via_ticket, pre=_first_reply),),
                description=_("办理时限内（含延期）首次答复的派单 / 已答复的派单"), numerator_label=_("按时答复"),
                denominator_label=_("已答复"), order=2),
         Figure("response_rate", _("响应率"), "handling", RATE,
-               (Part(lambda: Assignment.objects.filter(contactable), "ticket_id", at="first_reply", unit="unit_id",
+               (Part(lambda: request_assignments().filter(contactable), "ticket_id", at="first_reply", unit="unit_id",
                      num=_when(Q(contacted_at__isnull=False, contacted_at__lte=F("contact_due_at"))),
                      dims=_via_ticket, pre=_first_reply),),
                description=_("响应时限内联系诉求人的工单 / 已答复的工单（匿名、举报人保密的除外）"),
                numerator_label=_("及时联系"), denominator_label=_("已答复"), order=3),
         Figure("closing_rate", _("办结率"), "handling", RATE,
-               (Part(Ticket.objects.all, "pk", at="created_at", num=_when(Q(first_end__isnull=False)),
+               (Part(requests, "pk", at="created_at", num=_when(Q(first_end__isnull=False)),
                      num_at="first_end", dims=_on_ticket, pre=_first_end),),
                description=_("期内受理、期末前已办结（含直接答复、不予受理、并单）的工单 / 期内受理的工单"),
                numerator_label=_("已办结"), denominator_label=_("受理"), unit_level=False, order=4),
@@ -192,7 +220,7 @@ def _figures() -> list[Figure]:
                description=_("申请退单次数 / 收到的主办派单"), numerator_label=_("申请退单"),
                denominator_label=_("主办派单"), higher_is_better=False, order=6),
         Figure("returns_unjustified", _("退单不成立"), "handling", COUNT,
-               (Part(lambda: _events("review_return", decision="refuse"), "subject_id", at="occurred_at",
+               (Part(lambda: _request_events("review_return", decision="refuse"), "subject_id", at="occurred_at",
                      key_is_text=True, unit=_unit_of_event_assignment(), dims=ticket_dims_by_key,
                      pre=_event_assignment),
                 Part(lambda: Adjudication.objects.filter(decided_at__isnull=False,
