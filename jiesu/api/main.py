@@ -54,6 +54,7 @@ def _add_routers() -> None:
     from jiesu.api.attachments import router as attachments_router
     from jiesu.api.catalog import router as catalog_router
     from jiesu.api.suggest import router as suggest_router
+    from jiesu.api.tasks import router as tasks_router
     from jiesu.api.tickets import router as tickets_router
     from jiesu.calls.api import router as calls_router
     from jiesu.evaluation.api import router as evaluation_router
@@ -63,6 +64,7 @@ def _add_routers() -> None:
     api.add_router("/", attachments_router)
     api.add_router("/", catalog_router)
     api.add_router("/", suggest_router)
+    api.add_router("/", tasks_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", evaluation_router)
     api.add_router("/", calls_router)

@@ -293,3 +293,16 @@ STAMP_PERIOD = 300  # seconds
 
 def lead_assignment(ticket: Ticket) -> Assignment | None:
     return ticket.assignments.filter(is_current=True, role=AssignmentRole.LEAD).order_by("-id").first()
+
+
+def task_view(user: Any, number: str) -> dict[str, Any]:
+    """A proactive task the user may see, with those of its member tickets the user may see."""
+    from jiesu.tickets.models import ProactiveTask, TaskMember
+
+    ticket = get_ticket(user, number)
+    task = ProactiveTask.objects.filter(ticket=ticket).first()
+    if task is None:
+        raise NotFound("该工单不是主动治理任务。")
+    visible = visible_tickets(user).filter(task_memberships__task=task).values("pk")
+    members = TaskMember.objects.filter(task=task, ticket_id__in=visible).select_related("ticket")
+    return {"ticket": ticket, "task": task, "members": list(members)}
