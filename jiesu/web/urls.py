@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiesu.web import views, views_intake, views_ladder, views_print, views_queues, views_tickets
+from jiesu.web import views, views_intake, views_ladder, views_print, views_queues, views_tasks, views_tickets
 
 app_name = "web"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("supervision/ladder/issue/", views_ladder.ladder_issue, name="ladder_issue"),
     path("supervision/unit-steps/<int:step_id>/close/", views_ladder.unit_step_close, name="unit_step_close"),
     path("supervision/unit-steps/<int:step_id>/pdf/", views_ladder.unit_step_pdf, name="unit_step_pdf"),
+    path("tasks/new/", views_tasks.task_new, name="task_new"),
+    path("tasks/from-issue/<int:issue_id>/", views_tasks.task_new, name="task_from_issue"),
     path("print/day/", views_print.day_print, name="day_print"),
     path("print/day.pdf", views_print.day_pdf, name="day_pdf"),
     path("tickets/<str:number>/", views_tickets.ticket_page, name="ticket"),
