@@ -19,5 +19,6 @@ DEMO_STEPS: list[str] = [
     "jiesu.evaluation.demo_ranking",  # handled tickets of the past two months, their rankings closed
     "jiesu.evaluation.demo",  # after every step that adds tickets or calls: the figures' facts
     "jiesu.insights.demo",  # after every step that adds tickets: their hot issues
+    "jiesu.insights.demo_task",  # a proactive task from a hot issue (refreshes the figures' facts for it)
     "jiesu.notify.demo_outbox",  # keep last: gives the messages the steps above caused their demo states
 ]

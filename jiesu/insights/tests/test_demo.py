@@ -30,3 +30,18 @@ def test_the_demo_city_s_tickets_become_hot_issues(settings):
     run_demo(io.StringIO(), steps=STEPS)
     assert sorted(HotIssue.objects.values_list("description", "tickets")) == first
     assert HotIssueWarning.objects.get().issue == HotIssue.objects.get(members__ticket_id=warning.ticket_ids[0])
+
+
+@pytest.mark.django_db
+def test_the_demo_city_has_one_proactive_task_from_a_hot_issue(settings):
+    from jiesu.tickets.models import ProactiveTask
+
+    settings.DEMO_PASSWORD = "demo-password-for-tests"
+    steps = [*STEPS, "jiesu.insights.demo_task"]
+    out = io.StringIO()
+    run_demo(out, steps=steps)
+    task = ProactiveTask.objects.select_related("ticket").get()
+    assert task.hot_issue_id is not None and task.members.exists() and "演示数据" in task.ticket.content
+    assert task.ticket.kind == "task" and task.ticket.lead_unit is not None
+    run_demo(io.StringIO(), steps=steps)
+    assert ProactiveTask.objects.count() == 1
