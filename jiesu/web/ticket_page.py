@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.catalog.models import PROACTIVE_TASK
 from jiesu.catalog.queries import suggest_units
 from jiesu.core.permissions import Perm, Role
 from jiesu.core.scope import scope_of
@@ -178,4 +179,5 @@ def page_context(user: Any, ticket: Ticket, *, failed: ActionForm | None = None,
         "forms": action_forms(user, ticket, failed=failed), "script": call_script(ticket),
         "query_code": ticket.query_code if scope_of(user, Perm.TICKET_CREATE).city_wide else None,
         "done": done, "place": place(ticket), "marks": marks.marks_for([ticket]).get(ticket.pk, []),
+        "task": queries.task_view(user, ticket.number) if ticket.kind == PROACTIVE_TASK else None,
     }

@@ -48,3 +48,14 @@ def test_a_refused_form_says_why_and_keeps_what_was_typed(client, city):
 def test_a_missing_hot_issue_is_404(client, city):
     client.force_login(city.dispatcher)
     assert client.get(reverse("web:task_from_issue", args=[424242])).status_code == 404
+
+
+def test_the_tasks_ticket_page_lists_its_members(client, city):
+    member = services.accept(city.operator, city.ticket_data())
+    from jiesu.tickets.services.proactive import create_task
+
+    task = create_task(city.dispatcher, {"title": "供暖专项整治", "content": "排查管网", "lead_unit": "heating",
+                                         "due_on": "2026-03-13", "members": [member.number]})
+    client.force_login(city.heating_handler)
+    html = client.get(reverse("web:ticket", args=[task.number])).content.decode()
+    assert "主动治理任务" in html and member.number in html and "随任务答复" in html
