@@ -14,7 +14,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, Whe
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from jiesu.catalog.models import Category, Channel, Kind
+from jiesu.catalog.models import TICKET_KINDS, Category, Channel
 from jiesu.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import scope_of
@@ -196,7 +196,7 @@ def _labels(group_by: str, keys: list[str]) -> dict[str, str]:
     if group_by == "channel":
         return {"0": "—", **{str(pk): n for pk, n in Channel.objects.filter(pk__in=ids).values_list("pk", "name")}}
     if group_by == "kind":
-        return {value: str(label) for value, label in Kind.choices}
+        return {value: str(label) for value, label in TICKET_KINDS}
     return {k: k for k in keys}
 
 

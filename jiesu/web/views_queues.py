@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from jiesu.catalog.models import Kind
+from jiesu.catalog.models import TICKET_KINDS
 from jiesu.tickets import bulk, marks, queries
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import State
@@ -54,7 +54,7 @@ def _filter_of(request: HttpRequest) -> queries.TicketFilter:
     status = g.get("status", "")
     return queries.TicketFilter(
         status=[status] if status in State.values else None, unit=g.get("unit") or None,
-        kind=g.get("kind") if g.get("kind") in Kind.values else None, q=(g.get("q") or "").strip() or None)
+        kind=g.get("kind") if g.get("kind") in dict(TICKET_KINDS) else None, q=(g.get("q") or "").strip() or None)
 
 
 def queue_rows(user: Any, name: str, request: HttpRequest, desk: Desk | None = None) -> QuerySet[Ticket]:
@@ -78,7 +78,7 @@ def _list_context(desk: Desk, user: Any, request: HttpRequest) -> dict[str, Any]
         "selectable": selectable,
         "filters": kept, "filtered": any(k in kept for k in ("q", "status", "unit", "kind")),
         "page_query": urlencode({"queue": name, **kept}),
-        "status_choices": State.choices, "kind_choices": Kind.choices, "unit_choices": queries.filter_units(user),
+        "status_choices": State.choices, "kind_choices": TICKET_KINDS, "unit_choices": queries.filter_units(user),
         "sorts": [(key, label) for key, (label, _order) in SORTS.items()], "sort": request.GET.get("sort") or "due",
     }
 
