@@ -14,6 +14,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("calendar", "calendar", "工作日历：计算期限（deadline）、查看年度安排（show）、导入（seed）。Working calendar."),
     ("token", "token", "为系统对接创建接口令牌（token create --user NAME）。API tokens for other systems."),
     ("sweep", "sweep", "扫描期限，标记预警与超期（可重复运行）。Mark warnings and overdue items."),
+    ("signins", "signins", "登录记录：删除超过保留期的记录（signins prune，期限扫描时自动执行）。Prune the sign-in audit."),
     ("worker", "db_worker", "运行后台任务（期限扫描、通知、训练）。Run background tasks."),
     ("outbox", "outbox", "通知发件箱：列出、失败、重发、发送到期消息（list/failures/retry/deliver）。Notifications outbox."),
     ("model", "model", "训练、评估、列出、启用分类模型（train/eval/list/activate）。Train and manage models."),

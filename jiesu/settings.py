@@ -309,6 +309,8 @@ JIESU_LOGIN_MAX_FAILURES = env_positive_int("JIESU_LOGIN_MAX_FAILURES", 5)
 JIESU_LOGIN_MAX_FAILURES_PER_IP = env_positive_int("JIESU_LOGIN_MAX_FAILURES_PER_IP", 20)
 JIESU_TOKEN_MAX_FAILURES_PER_IP = env_positive_int("JIESU_TOKEN_MAX_FAILURES_PER_IP", 20)
 JIESU_LOGIN_LOCKOUT_MINUTES = env_positive_int("JIESU_LOGIN_LOCKOUT_MINUTES", 15)
+# Sign-in audit rows older than this are deleted by the sweep (`jiesu signins prune`); never those of the window.
+JIESU_SIGNIN_AUDIT_RETENTION_DAYS = env_positive_int("JIESU_SIGNIN_AUDIT_RETENTION_DAYS", 180)
 # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (gunicorn's forwarded_allow_ips too).
 JIESU_FORWARDED_ALLOW_IPS = env_list("JIESU_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 

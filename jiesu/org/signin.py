@@ -6,7 +6,8 @@
 - An address is locked once `LOGIN_MAX_FAILURES_PER_IP` failures (any accounts) came from it in the window, so
   trying one password on many accounts is stopped too. API token failures count per address alike.
 - Attempts during a lock-out are refused without checking the password and are recorded as `locked`.
-The web login form, the admin's and the API's bearer token all go through here (docs/deployment.md)."""
+The web login form, the admin's and the API's bearer token all go through here (docs/deployment.md).
+Rows older than `JIESU_SIGNIN_AUDIT_RETENTION_DAYS` are deleted by `prune` (the sweep runs it)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -138,3 +139,16 @@ def record(request: HttpRequest | None, outcome: str, channel: str, *, username:
         user=user if user is not None and getattr(user, "pk", None) else None,
         ip=client_ip(request) if request is not None else None,
         user_agent=str(meta.get("HTTP_USER_AGENT", ""))[:200], request_id=request_id_var.get())
+
+
+def retention() -> timedelta:
+    """How long audit rows are kept: the setting, but never less than the lock-out window (a shorter one would
+    delete the failures a lock is counted from and so end it early)."""
+    return max(timedelta(days=settings.JIESU_SIGNIN_AUDIT_RETENTION_DAYS), _limits()[2])
+
+
+def prune(now: datetime | None = None) -> int:
+    """Deletes the audit rows older than the retention; returns how many. Safe to run as often as wanted."""
+    cutoff = (now or timezone.now()) - retention()
+    deleted, _per_model = SignInAudit.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -7,15 +7,16 @@ from typing import Any
 
 from django_tasks import task
 
+from jiesu.org import signin
 from jiesu.tickets.partitioning import ensure_months
 from jiesu.tickets.sweep import periodic
 
 
 @task()
 def sweep_deadlines() -> dict[str, Any]:
-    """Marks warnings and overdue items, then runs the registered periodic jobs; safe to run as often as wanted
-    (each mark is written once, each job is idempotent)."""
-    return asdict(periodic())
+    """Marks warnings and overdue items, prunes the sign-in audit, then runs the registered periodic jobs; safe
+    to run as often as wanted (each mark is written once, each job is idempotent)."""
+    return {**asdict(periodic()), "signins_pruned": signin.prune()}
 
 
 @task()

@@ -5,14 +5,17 @@ holds a password or a token's secret."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jiesu.api.tokens import create_token
 from jiesu.org.models import SignInAudit
-from jiesu.org.signin import client_ip
+from jiesu.org.signin import client_ip, prune
 from jiesu.org.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +164,43 @@ def test_parallel_guesses_on_postgresql_stop_at_the_limit(operator):
         thread.join()
     outcomes = _outcomes(username="op1")
     assert sorted(outcomes) == sorted([Outcome.FAILURE] * 3 + [Outcome.LOCKED] * 5)
+
+
+def _audit_at(at, username: str = "op1", outcome: str = Outcome.FAILURE) -> SignInAudit:  # type: ignore[no-untyped-def]
+    return SignInAudit.objects.create(at=at, outcome=outcome, channel=SignInAudit.Channel.WEB, username=username)
+
+
+def test_prune_deletes_rows_older_than_the_retention_and_keeps_the_boundary(settings):
+    settings.JIESU_SIGNIN_AUDIT_RETENTION_DAYS = 30
+    now = timezone.now()
+    old = _audit_at(now - timedelta(days=30, seconds=1))
+    boundary = _audit_at(now - timedelta(days=30))
+    recent = _audit_at(now - timedelta(days=1))
+    assert prune(now) == 1
+    assert set(SignInAudit.objects.values_list("pk", flat=True)) == {boundary.pk, recent.pk}
+    assert not SignInAudit.objects.filter(pk=old.pk).exists()
+    assert prune(now) == 0
+
+
+def test_prune_never_deletes_the_failures_of_a_running_lock(client, operator, settings):
+    settings.JIESU_SIGNIN_AUDIT_RETENTION_DAYS = 1
+    settings.JIESU_LOGIN_LOCKOUT_MINUTES = 3 * 24 * 60  # a window longer than the retention
+    for _ in range(3):
+        _login(client, "op1", WRONG)
+    SignInAudit.objects.update(at=timezone.now() - timedelta(days=2))
+    assert prune() == 0
+    assert _login(client, "op1", PASSWORD) == 429
+    SignInAudit.objects.filter(outcome=Outcome.FAILURE).update(at=timezone.now() - timedelta(days=3, minutes=1))
+    assert prune() == 3
+    assert _outcomes(username="op1") == [Outcome.LOCKED]
+
+
+def test_the_command_prunes_and_says_how_many(settings):
+    settings.JIESU_SIGNIN_AUDIT_RETENTION_DAYS = 180
+    for days in (181, 200):
+        _audit_at(timezone.now() - timedelta(days=days))
+    kept = _audit_at(timezone.now() - timedelta(days=10))
+    out = StringIO()
+    call_command("signins", "prune", stdout=out)
+    assert out.getvalue().strip() == "已删除 180 天前的登录记录 2 条。"
+    assert list(SignInAudit.objects.values_list("pk", flat=True)) == [kept.pk]
