@@ -13,6 +13,19 @@ import pytest
 from jiesu.core import clock
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_as_they_are():  # type: ignore[no-untyped-def]
+    """The tests run without DEBUG, where static files have hashed names that exist only after collectstatic
+    (seconds, and a folder shared by every run); the tests name and serve them as they are instead. The hashed
+    names are tested where they are made, with the real settings: jiesu/web/tests/test_serve.py."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    as_they_are = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": as_they_are}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # `jiesu serve --dev` too serves static files through WhiteNoise (hashed)
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs page's Swagger UI from its own static files, not from a CDN
     "django_tasks",
@@ -166,12 +167,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("JIESU_MEDIA_ROOT", VAR_DIR / "media"))
+# Without DEBUG, static files get content-hashed names and gzip copies, written into STATIC_ROOT by collectstatic
+# (`jiesu serve` runs it at each start): WhiteNoise sends those with a ten years' immutable cache, and an upgrade
+# can never leave a browser with a stale script. With DEBUG, the files as they are, read from the source as edited.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from finders; the folder only has to exist
+WHITENOISE_USE_FINDERS = True  # files not collected yet (DEBUG, the tests) are served from the source folders
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Background work goes through the django-tasks interface (the one Django 6 adopted).
 # JIESU_TASKS_BACKEND: "database" (default), "redis" (RQ on JIESU_REDIS_URL) or "immediate" (tests).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -67,16 +68,37 @@ def _free_port() -> int:
 
 
 def _get(port: int, path: str, deadline: float) -> tuple[int, bytes]:
+    status, _headers, body = _fetch(port, path, deadline)
+    return status, body
+
+
+def _fetch(port: int, path: str, deadline: float, **headers: str) -> tuple[int, http.client.HTTPMessage, bytes]:
     while True:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", path)
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            return response.status, response.read()
+            return response.status, response.headers, response.read()
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def _assert_hashed_static_files_cached_for_long(port: int, deadline: float) -> None:
+    """Without DEBUG (the real settings), the pages name their scripts and styles by content-hashed names that
+    are cached for years (immutable), compressed when the browser accepts it; unhashed names only briefly."""
+    status, _headers, page = _fetch(port, "/track/", deadline)  # public, needs no migrated database
+    assert status == 200
+    hashed = re.findall(r'/static/jiesu/[\w.-]+\.[0-9a-f]{12}\.(?:js|css)', page.decode())
+    assert hashed, "the page names no hashed static file"
+    for url in hashed:
+        status, headers, body = _fetch(port, url, deadline, **{"Accept-Encoding": "gzip"})
+        assert status == 200 and body
+        assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+        assert headers["Content-Encoding"] == "gzip"
+    status, headers, _body = _fetch(port, "/static/jiesu/app.js", deadline)
+    assert "immutable" not in headers["Cache-Control"]
 
 
 def test_gunicorn_serves_the_api_and_static_files(tmp_path: Path) -> None:
@@ -91,6 +113,7 @@ def test_gunicorn_serves_the_api_and_static_files(tmp_path: Path) -> None:
         assert _get(port, "/api/v1/health?q=13812345678", deadline) == (200, b'{"status": "ok"}')
         status, body = _get(port, "/static/jiesu/app.js", deadline)
         assert status == 200 and body
+        _assert_hashed_static_files_cached_for_long(port, deadline)
         os.kill(process.pid, signal.SIGHUP)  # the same pid is gunicorn's master: a graceful reload
         assert _get(port, "/api/v1/health", time.monotonic() + 60)[0] == 200
     finally:
@@ -99,3 +122,4 @@ def test_gunicorn_serves_the_api_and_static_files(tmp_path: Path) -> None:
     assert "gthread" in output and '"GET /api/v1/health" 200' in output
     assert "13812345678" not in output
     assert "Handling signal: hup" in output  # reloaded, and answered again after it
+    assert (tmp_path / "static" / "staticfiles.json").exists()  # collected by `jiesu serve` itself

@@ -1,11 +1,13 @@
 """`jiesu serve`: the production server (gunicorn, jiesu.web.server); `jiesu serve --dev`: Django's
-auto-reloading development server. Static files are served by WhiteNoise in both."""
+auto-reloading development server. Static files are served by WhiteNoise in both; with hashed names (not DEBUG)
+they are collected first, so one command is enough to start."""
 
 from __future__ import annotations
 
 import os
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -40,6 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         for error in serving_errors(options["host"]):
             raise CommandError(f"{error.msg} {error.hint}")
+        self._collect_static()
         if options["dev"]:
             call_command("runserver", f"{options['host']}:{options['port']}", "--insecure")
             return
@@ -53,3 +56,10 @@ class Command(BaseCommand):
                           f"{server.threads} threads, at most {server.connections()} database connections")
         self.stdout.flush()
         run(server)
+
+    def _collect_static(self) -> None:
+        """Hashed names exist only once collected: the pages would fail to name their scripts without them."""
+        if not isinstance(staticfiles_storage, ManifestFilesMixin):
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"jiesu: static files collected into {settings.STATIC_ROOT} (hashed names)")
