@@ -7,14 +7,17 @@ import sys
 from pathlib import Path
 
 from jiesu.core import clock
+from jiesu.core.masking import mask_phone
 from jiesu.notify.gateways.base import OutgoingSms, SendResult
 
 
 class ConsoleSms:
+    """The number is masked: standard output ends up in the server's log (journald), where no phone belongs."""
+
     name = "console"
 
     def send(self, sms: OutgoingSms) -> SendResult:
-        sys.stdout.write(f"[短信 SMS → {sms.to}] {sms.text}\n")
+        sys.stdout.write(f"[短信 SMS → {mask_phone(sms.to)}] {sms.text}\n")
         sys.stdout.flush()
         return SendResult(provider_id=f"console-{sms.reference}")
 

@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from jiesu.notify import delivery
 from jiesu.notify.gateways import GatewayError, OutgoingSms
 from jiesu.notify.gateways.aliyun import AliyunSms, sign
+from jiesu.notify.gateways.console import ConsoleSms
 from jiesu.notify.models import OutboxMessage, Status
 from jiesu.tickets import services as tickets
 
@@ -162,3 +163,10 @@ def test_a_message_without_a_registered_template_is_refused_before_calling(aliyu
     with pytest.raises(GatewayError) as refused:
         aliyun.send(OutgoingSms(to="13812345678", text="x", reference="1"))
     assert refused.value.permanent and not FakeAliyun.received
+
+
+def test_the_console_gateway_prints_the_text_but_not_the_whole_number(capsys):
+    ConsoleSms().send(OutgoingSms(to="13912345678", text="您的诉求已受理。", reference="m1"))
+    printed = capsys.readouterr().out
+    assert "139****5678" in printed and "您的诉求已受理。" in printed
+    assert "13912345678" not in printed
