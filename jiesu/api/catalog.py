@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from jiesu.api.auth import AUTH
+from jiesu.api.schemas import errors
 from jiesu.catalog import queries
 from jiesu.catalog.models import Category, Clock, DispatchRule, TimeLimit
 from jiesu.core.errors import ValidationFailed
@@ -17,6 +18,7 @@ from jiesu.core.scope import require_perm
 from jiesu.org.models import Region, Unit
 
 router = Router(auth=AUTH, tags=["派单目录 catalog"])
+ERRORS = errors(400, 403)
 
 
 class CodedOut(Schema):
@@ -125,18 +127,18 @@ def _limit_out(limit: TimeLimit) -> dict[str, Any]:
             "valid_from": limit.valid_from, "valid_to": limit.valid_to, "label": str(limit)}
 
 
-@router.get("/categories", response=list[CategoryNode], summary="诉求分类树")
+@router.get("/categories", response={200: list[CategoryNode]}, summary="诉求分类树")
 def categories(request: HttpRequest) -> list[dict[str, Any]]:
     return queries.categories_tree()
 
 
-@router.get("/channels", response=list[ChannelOut], summary="受理渠道")
+@router.get("/channels", response={200: list[ChannelOut]}, summary="受理渠道")
 def channels(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"code": c.code, "name": c.name, "parent": c.parent.code if c.parent else None,
              "is_public": c.is_public} for c in queries.active_channels()]
 
 
-@router.get("/dispatch-rules", response=list[RuleOut], summary="派单目录（当前有效规则）")
+@router.get("/dispatch-rules", response={200: list[RuleOut], **ERRORS}, summary="派单目录（当前有效规则）")
 def dispatch_rules(request: HttpRequest, filters: Query[RuleFilters]) -> list[dict[str, Any]]:
     require_perm(request.user, Perm.UNIT_VIEW)
     rows = queries.current_rules(category=_by_code(Category, filters.category, "category", "诉求分类"),
@@ -145,7 +147,7 @@ def dispatch_rules(request: HttpRequest, filters: Query[RuleFilters]) -> list[di
     return [_rule_out(rule) for rule in rows]
 
 
-@router.get("/time-limits", response=list[LimitOut], summary="办理时限（当前有效）")
+@router.get("/time-limits", response={200: list[LimitOut], **ERRORS}, summary="办理时限（当前有效）")
 def time_limits(request: HttpRequest, clock: str = "", at: date | None = None) -> list[dict[str, Any]]:
     require_perm(request.user, Perm.UNIT_VIEW)
     if clock and clock not in Clock.values:
@@ -153,7 +155,7 @@ def time_limits(request: HttpRequest, clock: str = "", at: date | None = None) -
     return [_limit_out(limit) for limit in queries.current_limits(clock=clock, at=at)]
 
 
-@router.post("/dispatch-rules/suggest", response=list[SuggestionOut], summary="按分类和区划推荐承办单位",
+@router.post("/dispatch-rules/suggest", response={200: list[SuggestionOut], **ERRORS}, summary="按分类和区划推荐承办单位",
              description="返回派单目录中匹配的候选主办单位（最具体的规则在前），每个单位一条，附命中的规则和依据。")
 def suggest(request: HttpRequest, body: SuggestIn) -> list[dict[str, Any]]:
     require_perm(request.user, Perm.UNIT_VIEW)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -9,7 +11,35 @@ from ninja.errors import AuthenticationError, ValidationError
 from jiesu.core.errors import DomainError
 from jiesu.tickets.inputs import field_errors_of
 
-api = NinjaAPI(
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+REFUSALS = {  # status: (when every operation may get it, description)
+    400: ("always", "输入有误（含控制字符、方向控制符等的参数或请求体）"),
+    401: ("auth", "未登录或令牌无效"),
+    404: ("path", "找不到该记录，或您无权查看"),
+    413: ("body", "请求体过大"),
+    415: ("body", "请求体须为 JSON（上传文件用 multipart/form-data）"),
+    429: ("auth", "无效令牌过多，稍后再试"),
+}
+
+
+class JiesuApi(NinjaAPI):
+    """The document declares, on every operation, the refusals that come before any handler (the input guard
+    in jiesu.core.input_guard, the token check in jiesu.api.auth), each in the JSON error format."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+                           ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path, methods in schema["paths"].items():
+            for operation in methods.values():
+                applies = {"always": True, "auth": bool(operation.get("security")), "path": "{" in path,
+                           "body": "requestBody" in operation}
+                for status, (when, description) in REFUSALS.items():
+                    if applies[when]:
+                        operation["responses"].setdefault(status, {"description": description, **ERROR_REF})
+        return schema
+
+
+api = JiesuApi(
     title="接诉 jiesu API",
     version="1",
     description="12345 热线工单接口。系统间调用使用 `Authorization: Bearer <token>`；浏览器使用会话登录。",

@@ -111,3 +111,10 @@ class ErrorOut(Schema):
     message: str
     field_errors: dict[str, list[str]] | None = None
     details: dict[str, Any] | None = None
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response=` entries: the JSON error format under each status an operation's own checks answer with.
+    The refusals every operation may get (bad characters, auth, oversized or non-JSON bodies) are added to the
+    document at one place (jiesu.api.main)."""
+    return dict.fromkeys(statuses, ErrorOut)

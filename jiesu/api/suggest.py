@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from jiesu.api.auth import AUTH, actor_of
+from jiesu.api.schemas import errors
 from jiesu.intelligence.suggest import suggest_for_draft
 
 router = Router(auth=AUTH, tags=["智能受理 suggest"])
@@ -93,7 +94,7 @@ class SuggestionsOut(Schema):
     requester_history: list[HistoryOut]
 
 
-@router.post("/suggest", response=SuggestionsOut, summary="受理建议：区划、分类、承办单位、并单候选、相似案例",
+@router.post("/suggest", response={200: SuggestionsOut, **errors(400, 403)}, summary="受理建议：区划、分类、承办单位、并单候选、相似案例",
              description="按草稿工单（均可省略）返回：从地址和内容识别的区划；分类与承办单位建议（派单目录规则"
                          "及本市训练的模型，注明来源）；可并单的在办工单及理由；相似的历史答复和知识；同一来电"
                          "号码的历史工单。只返回调用者有权查看的工单。需要受理权限。")
