@@ -8,8 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 
 from jiesu.core.errors import ValidationFailed
+from jiesu.tickets.inputs import field_errors_of
 
 VERSION_SCHEMA = {"type": "integer", "minimum": 1, "description": "工单当前版本（乐观锁；过期返回 409）"}
 
@@ -24,6 +26,15 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed("请求体应为 JSON 对象。")
     return data
+
+
+def check_types(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """JSON's own types, strictly, as the document gives them: 0 or "true" for a yes/no, 0 for a date are
+    refused here. The services' schemas take them, for web forms send every value as text."""
+    try:
+        model.model_validate_json(json.dumps(data), strict=True)
+    except PydanticValidationError as exc:
+        raise ValidationFailed(field_errors=field_errors_of(exc, model)) from exc
 
 
 def pop_version(data: dict[str, Any]) -> int:

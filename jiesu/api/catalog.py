@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from jiesu.api.auth import AUTH
-from jiesu.api.schemas import errors
+from jiesu.api.schemas import IsoDate, errors
 from jiesu.catalog import queries
 from jiesu.catalog.models import Category, Clock, DispatchRule, TimeLimit
 from jiesu.core.errors import ValidationFailed
@@ -78,7 +78,7 @@ class LimitOut(Schema):
 class SuggestIn(Schema):
     category: str | None = None
     region: str | None = None
-    at: date | None = None
+    at: IsoDate | None = None
 
 
 class SuggestionOut(Schema):
@@ -96,7 +96,7 @@ class RuleFilters(Schema):
     category: str | None = None
     region: str | None = None
     unit: str | None = None
-    at: date | None = None
+    at: IsoDate | None = None
 
 
 def _coded(obj: Any) -> dict[str, str] | None:
@@ -148,7 +148,7 @@ def dispatch_rules(request: HttpRequest, filters: Query[RuleFilters]) -> list[di
 
 
 @router.get("/time-limits", response={200: list[LimitOut], **ERRORS}, summary="办理时限（当前有效）")
-def time_limits(request: HttpRequest, clock: str = "", at: date | None = None) -> list[dict[str, Any]]:
+def time_limits(request: HttpRequest, clock: str = "", at: IsoDate | None = None) -> list[dict[str, Any]]:
     require_perm(request.user, Perm.UNIT_VIEW)
     if clock and clock not in Clock.values:
         raise ValidationFailed(f"未知环节“{clock}”。", field_errors={"clock": [f"可选：{'、'.join(Clock.values)}。"]})

@@ -11,12 +11,12 @@ from ninja import Header, Query, Router, Status
 
 from jiesu.api import bodies, examples, present
 from jiesu.api.auth import AUTH, actor_of
-from jiesu.api.schemas import ErrorOut, EventOut, QueueOut, TicketOut, TicketPage
+from jiesu.api.schemas import ErrorOut, EventOut, IsoDate, QueueOut, TicketOut, TicketPage
 from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.core.replica import analytics_reads
 from jiesu.tickets import queries, services
 from jiesu.tickets.inputs import AcceptInput
-from jiesu.tickets.lifecycle import TABLE, Transition
+from jiesu.tickets.lifecycle import TABLE, Transition, transition_for
 from jiesu.tickets.models import Ticket
 
 router = Router(auth=AUTH, tags=["工单 tickets"])
@@ -46,6 +46,7 @@ def create_ticket(request: HttpRequest, idempotency_key: str | None = Header(Non
     user = actor_of(request)
     key = _idempotency_key(idempotency_key)
     data = bodies.read_json(request)
+    bodies.check_types(AcceptInput, data)
     ticket, created = services.accept_once(user, data, idempotency_key=key)
     return Status(201 if created else 200, present.detail(user, ticket))
 
@@ -59,7 +60,7 @@ def _day_start(day: date | None, *, plus_days: int = 0) -> datetime | None:
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="工单列表（按可见范围）")
 def list_tickets(request: HttpRequest, status: str | None = None, unit: str | None = None,
                  kind: str | None = None, category: str | None = None, overdue: bool | None = None,
-                 created_from: date | None = None, created_to: date | None = None, q: str | None = None,
+                 created_from: IsoDate | None = None, created_to: IsoDate | None = None, q: str | None = None,
                  page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)
                  ) -> dict[str, Any]:
     f = queries.TicketFilter(
@@ -104,6 +105,7 @@ def perform_action(request: HttpRequest, number: str, action: str) -> dict[str, 
     queries.require_visible(user, number)
     data = bodies.read_json(request)
     version = bodies.pop_version(data)
+    bodies.check_types(transition_for(action).inputs, data)
     done: Ticket = services.perform(user, number, action, data, version=version)
     return present.detail(user, done)
 

@@ -103,7 +103,7 @@ def inspect(request: HttpRequest) -> None:
     content_type = request.content_type or ""
     check_size(request, content_type)
     if content_type in JSON_TYPES:
-        check_json(read_body(request))
+        check_json(read_body(request), object_only=is_api(request))
     elif is_api(request) and content_type not in UPLOAD_TYPES and read_body(request):
         raise UnsupportedMediaType(_("请求体须为 JSON（Content-Type: application/json），上传文件用 multipart/form-data。"))
     elif content_type in UPLOAD_TYPES or content_type == "application/x-www-form-urlencoded":
@@ -143,7 +143,8 @@ def check_form(request: HttpRequest) -> None:
         check_texts(name, [upload.name or "" for upload in uploads])
 
 
-def check_json(body: bytes) -> None:
+def check_json(body: bytes, *, object_only: bool = False) -> None:
+    """``object_only``: every body of the API is one JSON object (its operations' fields)."""
     if not body:
         return
     try:
@@ -152,6 +153,8 @@ def check_json(body: bytes) -> None:
         raise MalformedJson(_("JSON 嵌套过深（最多 %(depth)s 层）。") % {"depth": MAX_JSON_DEPTH}) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJson(_("请求体不是有效的 JSON。")) from exc
+    if object_only and not isinstance(data, dict):
+        raise MalformedJson(_("请求体应为 JSON 对象。"))
     walk_json(data)
 
 

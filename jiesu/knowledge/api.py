@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +9,7 @@ from ninja import Router, Schema, Status
 
 from jiesu.api.auth import AUTH, actor_of
 from jiesu.api.bodies import read_json
-from jiesu.api.schemas import ErrorOut
+from jiesu.api.schemas import ErrorOut, IsoDate
 from jiesu.core.errors import NotFound, ValidationFailed
 from jiesu.core.permissions import Perm
 from jiesu.core.replica import analytics_reads
@@ -55,15 +54,16 @@ def _body_doc(example: dict[str, Any], properties: dict[str, Any], required: lis
 
 ANSWER_BODY = _body_doc(ANSWER_EXAMPLE, {
     "question": {"type": "string", "maxLength": 500, "description": "来电人或网友的问题（原话）"},
-    "channel": {"type": "string", "enum": ["voice", "chat", "public", "widget"], "default": "voice"},
+    "channel": {"type": ["string", "null"], "enum": ["voice", "chat", "public", "widget", None],
+                "default": "voice", "description": "省略或 null：voice"},
     "caller_agrees_to_ticket": {"type": "boolean", "default": False,
                                 "description": "答不了时，来电人同意登记工单"},
-    "phone": {"type": "string", "description": "登记工单时的联系电话"},
-    "region": {"type": "string", "description": "行政区划代码，只答适用于该区划的知识"},
+    "phone": {"type": ["string", "null"], "description": "登记工单时的联系电话"},
+    "region": {"type": ["string", "null"], "description": "行政区划代码，只答适用于该区划的知识"},
 }, ["question"])
 FEEDBACK_BODY = _body_doc({"answer_id": 1, "helpful": True}, {
     "answer_id": {"type": "integer"}, "helpful": {"type": "boolean"},
-    "comment": {"type": "string", "maxLength": 500}}, ["answer_id", "helpful"])
+    "comment": {"type": ["string", "null"], "maxLength": 500}}, ["answer_id", "helpful"])
 
 
 def _flag(data: dict[str, Any], name: str, default: bool = False) -> bool:
@@ -118,7 +118,7 @@ class HandoverOut(Schema):
 
 HANDOVER_BODY = _body_doc({"answer_id": 31, "caller_agrees_to_ticket": True, "phone": "13800000000"}, {
     "answer_id": {"type": "integer"}, "caller_agrees_to_ticket": {"type": "boolean", "default": False},
-    "phone": {"type": "string"}}, ["answer_id"])
+    "phone": {"type": ["string", "null"]}}, ["answer_id"])
 
 
 @router.post("/answer/handover", response={200: HandoverOut, **ERRORS}, summary="听完自动答复后转人工",
@@ -159,7 +159,7 @@ def feedback(request: HttpRequest) -> Status[dict[str, Any]]:
 
 
 @router.get("/knowledge/figures", response={200: dict[str, Any], **ERRORS}, summary="知识库统计")
-def knowledge_figures(request: HttpRequest, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+def knowledge_figures(request: HttpRequest, start: IsoDate | None = None, end: IsoDate | None = None) -> dict[str, Any]:
     require_perm(actor_of(request), Perm.STATS_VIEW)
     if start and end and end < start:
         raise ValidationFailed(field_errors={"end": ["结束日期不能早于开始日期。"]})

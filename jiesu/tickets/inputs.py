@@ -166,6 +166,8 @@ _MESSAGES = {
     "list_type": _("应为列表。"),
     "string_type": _("应为文字。"),
     "bool_parsing": _("应为是或否。"),
+    "bool_type": _("应为是或否。"),
+    "date_parsing": _("请输入 YYYY-MM-DD 格式的日期。"),
     "phone": _("请输入 11 位手机号或带区号的固定电话，如 0434-3281234。"),
 }
 CHOICE_ERRORS = {"enum", "literal_error"}
