@@ -15,6 +15,7 @@ from jiesu.intelligence.pii import mask_personal_data
 from jiesu.knowledge import services
 from jiesu.knowledge.content import without_personal_numbers
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
+from jiesu.tickets.queries import require_visible
 
 
 def depersonalize(text: str, ticket: Any) -> str:
@@ -54,7 +55,9 @@ def _owner_unit(actor: Any, ticket: Any) -> Any:
 
 
 def promote_reply_to_faq(actor: Any, ticket: Any) -> ArticleVersion:
-    """An FAQ draft (问：the request, 答：the reply) owned by the replying unit; the draft still needs review."""
+    """An FAQ draft (问：the request, 答：the reply) owned by the replying unit; the draft still needs review.
+    Only from a ticket in the actor's scope: the draft would show another unit's request and reply."""
+    require_visible(actor, ticket.number)
     answer, basis = _reply_of(ticket)
     question = depersonalize(ticket.title, ticket)
     body = (f"<p>问：{html.escape(depersonalize(ticket.content, ticket))}</p>"

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiesu.core.errors import DomainError
+from jiesu.core.errors import DomainError, NotFound
 from jiesu.core.permissions import Perm
 from jiesu.core.scope import has_perm
 from jiesu.knowledge import eligibility, figures, queries, services
@@ -23,12 +23,26 @@ from jiesu.knowledge.forms import ArticleForm, BenefitForm
 from jiesu.knowledge.models import Article, ArticleKind, ArticleVersion
 from jiesu.knowledge.promotion import promote_reply_to_faq
 from jiesu.org.models import Region, Unit
+from jiesu.tickets.queries import get_ticket
 
 
 def _require(user: Any, perm: Perm) -> None:
     """A page the user's roles do not open is a 403 page, not an error."""
     if not has_perm(user, perm):
         raise PermissionDenied("您没有查看此页面的权限。")
+
+
+def _require_editor(user: Any) -> None:
+    if not (has_perm(user, Perm.KNOWLEDGE_EDIT) or has_perm(user, Perm.KNOWLEDGE_PUBLISH)):
+        raise PermissionDenied("您没有编写知识的权限。")
+
+
+def _visible_ticket(user: Any, number: str) -> Any:
+    """A ticket in the user's scope; any other number is not found (as on the ticket pages)."""
+    try:
+        return get_ticket(user, number)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
 
 
 def _day(text: str | None) -> date | None:
@@ -76,8 +90,7 @@ def _save_form(request: HttpRequest, form: ArticleForm, version: ArticleVersion 
 
 @login_required
 def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    if not (has_perm(request.user, Perm.KNOWLEDGE_EDIT) or has_perm(request.user, Perm.KNOWLEDGE_PUBLISH)):
-        raise PermissionDenied("您没有编写知识的权限。")
+    _require_editor(request.user)
     editable = ArticleVersion.objects.filter(article__in=queries.editable_articles(request.user))
     version = get_object_or_404(editable, pk=pk) if pk else None
     form = ArticleForm(request.POST or None, initial=ArticleForm.initial_for(version) if version else None)
@@ -120,7 +133,7 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    _require(request.user, Perm.KNOWLEDGE_VIEW)
+    _require_editor(request.user)
     return render(request, "knowledge/review.html", {
         "waiting": queries.awaiting_review(request.user), "stale": queries.stale_articles(request.user),
         "soon": timezone.localdate() + timedelta(days=queries.EXPIRY_WARNING_DAYS),
@@ -149,10 +162,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def answer_ticket(request: HttpRequest, number: str) -> HttpResponse:
     """Answer a consultation with an article (the intake screen's panel does the same through the same function)."""
-    from jiesu.tickets.models import Ticket
-
     _require(request.user, Perm.TICKET_CREATE)
-    ticket = get_object_or_404(Ticket, number=number)
+    ticket = _visible_ticket(request.user, number)
     if request.method == "POST":
         article_id, version = request.POST.get("article", ""), request.POST.get("version", "")
         article = get_object_or_404(Article, pk=int(article_id) if article_id.isdigit() else 0)
@@ -170,9 +181,7 @@ def answer_ticket(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def promote(request: HttpRequest, number: str) -> HttpResponse:
-    from jiesu.tickets.models import Ticket
-
-    ticket = get_object_or_404(Ticket, number=number)
+    ticket = _visible_ticket(request.user, number)
     try:
         version = promote_reply_to_faq(request.user, ticket)
     except DomainError as exc:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from jiesu.core import clock
+from jiesu.core.errors import NotFound
 from jiesu.knowledge import services
 from jiesu.knowledge.models import ArticleVersion
 from jiesu.knowledge.promotion import promote_reply_to_faq
@@ -83,6 +85,26 @@ def test_promote_is_one_action_from_the_ticket(kb, client):
     unanswered = accept(kb.operator, {"title": "问供暖", "content": "什么时候供暖", "kind": "consultation"})
     client.post(reverse("knowledge:promote", args=[unanswered.number]))
     assert ArticleVersion.objects.count() == 1
+
+
+def test_a_ticket_out_of_the_users_scope_is_not_promoted_nor_answered(kb, client):
+    """The centre answered this ticket; no unit has it. A unit's editor must not turn its request and answer
+    into a draft of their own (which they could then read), and its number is not found."""
+    ticket = _answered_ticket(kb)
+    with pytest.raises(NotFound):
+        promote_reply_to_faq(kb.heating_editor, ticket)
+    client.force_login(kb.heating_editor)
+    assert client.post(reverse("knowledge:promote", args=[ticket.number])).status_code == 404
+    assert not ArticleVersion.objects.exists()
+    client.force_login(kb.operator)
+    assert client.get(reverse("knowledge:answer", args=["SP20990101999999"])).status_code == 404
+
+
+def test_the_review_page_is_for_editors_and_publishers(kb, client):
+    client.force_login(kb.operator)
+    assert client.get(reverse("knowledge:review")).status_code == 403
+    client.force_login(kb.heating_editor)
+    assert client.get(reverse("knowledge:review")).status_code == 200
 
 
 def test_stale_articles_are_listed_for_their_unit(kb, client):
