@@ -6,6 +6,7 @@ a superuser without roles and an anonymous caller; the tickets are one in each p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jiesu.core.permissions import CONFIGURATION_PERMS, Perm, Role, permissions_of
@@ -25,7 +26,7 @@ class Subject:
     name: str
     user: User | None  # None: not signed in
 
-    @property
+    @cached_property
     def memberships(self) -> list[Membership]:
         return list(self.user.active_memberships()) if self.user is not None else []
 
@@ -41,6 +42,15 @@ class Subject:
         return superuser or any(perm in permissions_of(m.role) for m in self.memberships)
 
     def sees(self, ticket: Ticket) -> bool:
+        if ticket.pk not in self._seen:
+            self._seen[ticket.pk] = self._sees(ticket)
+        return self._seen[ticket.pk]
+
+    @cached_property
+    def _seen(self) -> dict[int, bool]:
+        return {}  # the matrices roll every call back: what a subject sees does not change while they run
+
+    def _sees(self, ticket: Ticket) -> bool:
         """The scope rule: a ticket belongs to every unit that has or had an assignment on it; a city-wide role
         sees every ticket, a unit's role its unit's (with a subtree scope, its sub-units' too)."""
         units = set(Assignment.objects.filter(ticket=ticket).values_list("unit_id", flat=True))
