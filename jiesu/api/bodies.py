@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
@@ -17,11 +18,13 @@ VERSION_SCHEMA = {"type": "integer", "minimum": 1, "description": "工单当前�
 
 
 def read_json(request: HttpRequest) -> dict[str, Any]:
-    if not request.body:
-        return {}
+    if request.content_type == "multipart/form-data":  # let through by the input guard for uploads only
+        raise ValidationFailed("请求体应为 JSON 对象。")
     try:
+        if not request.body:
+            return {}
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RawPostDataException) as exc:
         raise ValidationFailed("请求体不是有效的 JSON。") from exc
     if not isinstance(data, dict):
         raise ValidationFailed("请求体应为 JSON 对象。")

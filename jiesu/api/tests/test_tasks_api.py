@@ -46,3 +46,12 @@ def test_a_unit_sees_a_task_only_when_it_is_theirs(apis, city):  # noqa: F811
     created = expect(apis.dispatcher.post("/tasks", _body([], category=city.category.code)), 201)
     expect(apis.urban_handler.get(f"/tasks/{created['number']}"), 404)
     expect(apis.heating_handler.get(f"/tasks/{created['number']}"), 200)
+
+
+def test_a_form_body_is_refused_as_not_json_not_a_server_error(apis, city):  # noqa: F811
+    # found by schemathesis: a multipart body passes the input guard (uploads) and the body was then unreadable
+    api = apis.dispatcher
+    response = api.client.post("/api/v1/hot-issues/424242/task", {"due_on": "2026-03-13"},
+                               headers=api._headers(None))
+    assert response.status_code == 400 and response.json()["code"] == "validation_failed"
+    assert not ProactiveTask.objects.exists()
