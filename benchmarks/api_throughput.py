@@ -92,8 +92,12 @@ def start_server(root: Path, env: dict[str, str], port: int, workers: int,
            "gthread", "-w", str(workers), "--threads", str(threads), "--log-level", "warning", "--timeout", "60"]
     if kind == "dev":  # Django's development server, as `jiesu serve --dev` runs it (reloader and all)
         cmd = [str(root / ".venv/bin/jiesu"), "serve", "--dev", "--port", str(port)]
-    server = subprocess.Popen(cmd, env=env, cwd=root, start_new_session=True)
-    deadline = time.monotonic() + 60
+    return wait_until_healthy(subprocess.Popen(cmd, env=env, cwd=root, start_new_session=True), port, 60)
+
+
+def wait_until_healthy(server: subprocess.Popen[bytes], port: int, seconds: int) -> subprocess.Popen[bytes]:
+    """The server once /api/v1/health answers 200; killed (its whole group) if it does not within ``seconds``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -102,8 +106,8 @@ def start_server(root: Path, env: dict[str, str], port: int, workers: int,
                 return server
         except OSError:
             time.sleep(0.3)
-    os.killpg(server.pid, 15)
-    raise RuntimeError("the server did not start within 60 s")
+    os.killpg(server.pid, 9)
+    raise RuntimeError(f"the server did not start within {seconds} s")
 
 
 class Client:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from api_throughput import PG_ADMIN_URL, SETUP, TICKET, free_port, jiesu_env, log  # noqa: E402
+from api_throughput import PG_ADMIN_URL, SETUP, TICKET, free_port, jiesu_env, log, wait_until_healthy  # noqa: E402
 
 PSQL_ADMIN = ["psql", PG_ADMIN_URL, "-qAtX", "-c"]
 
@@ -127,21 +127,10 @@ class Load:
 
 
 def start_server(env: dict[str, str], port: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
+    return wait_until_healthy(subprocess.Popen(
         [sys.executable, "-m", "jiesu.cli", "serve", "--port", str(port), "--workers", str(args.workers),
          "--threads", str(args.threads), "--access-log", ""],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/health")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise RuntimeError("the server did not start within 120 s")
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True), port, 120)
 
 
 def rounds_of_kills(env: dict[str, str], port: int, load: Load, args: argparse.Namespace) -> None:
