@@ -5,26 +5,14 @@ test-results/screenshots/."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from jiesu.demo.runner import run_demo
+from jiesu.evaluation.tests.test_browser_dashboard import charts_drawn, demo_city  # noqa: F401  (demo_city: a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_city(browser_page):  # type: ignore[no-untyped-def]
-    run_demo(io.StringIO())
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo_city")]
 
 
-def charts_drawn(page) -> int:  # type: ignore[no-untyped-def]
-    page.wait_for_selector("[data-chart] canvas")
-    return int(page.locator("[data-chart] canvas").count())
-
-
-def test_the_analyst_walks_the_hot_issues(browser_page, demo_city, login_as, screenshot):  # type: ignore[no-untyped-def]
+def test_the_analyst_walks_the_hot_issues(browser_page, login_as, screenshot):  # type: ignore[no-untyped-def]
     page = browser_page
     login_as("analyst")
     page.click("nav a:has-text('热点问题')")
@@ -52,7 +40,7 @@ def test_the_analyst_walks_the_hot_issues(browser_page, demo_city, login_as, scr
     page.wait_for_url(f"**/tickets/{number}/")
 
 
-def test_the_supervisor_sees_the_warning_on_the_home_page(browser_page, demo_city, login_as,  # type: ignore[no-untyped-def]
+def test_the_supervisor_sees_the_warning_on_the_home_page(browser_page, login_as,  # type: ignore[no-untyped-def]
                                                           screenshot):
     page = browser_page
     login_as("supervisor")
